@@ -1,0 +1,104 @@
+"""Settings, declared once: name, default, help.
+
+Resolution order for each setting: an explicit argument (a CLI option), then
+the environment variable ``SEMCRM_<NAME>``, then ``semcrm.toml`` in the data
+folder (or the file named by ``SEMCRM_CONFIG``), then the default. A bad
+value is an error that names the setting, the value and where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from semcrm.ontology.errors import SemcrmError
+
+
+class SettingsError(SemcrmError):
+    """A setting has a value semcrm cannot use."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    kind: type = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data", "./semcrm-data", "data folder holding the store, the secret key and logs"),
+    Setting(
+        "ontology",
+        "",
+        f"extra folders of Turtle files loaded after the shipped ontology ({os.pathsep}-separated)",
+    ),
+    Setting("host", "127.0.0.1", "address `semcrm serve` listens on"),
+    Setting("port", 8000, "port `semcrm serve` listens on", int),
+    Setting("sparql_timeout", 30.0, "seconds a SPARQL query may run before it is cancelled", float),
+    Setting("sparql_limit", 10000, "most rows a SPARQL SELECT returns over HTTP", int),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: Path
+    ontology: tuple[Path, ...] = ()
+    host: str = "127.0.0.1"
+    port: int = 8000
+    sparql_timeout: float = 30.0
+    sparql_limit: int = 10000
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ontology_dirs(self) -> tuple[Path, ...]:
+        """Extra ontology folders, plus ``<data>/ontology`` when it exists."""
+        own = self.data / "ontology"
+        return (*self.ontology, own) if own.is_dir() else self.ontology
+
+
+def load_settings(**explicit: Any) -> Settings:
+    """Resolve every setting; ``explicit`` values (not None) win."""
+    data_value = explicit.get("data") or os.environ.get("SEMCRM_DATA") or "./semcrm-data"
+    config_path = Path(os.environ.get("SEMCRM_CONFIG") or Path(data_value) / "semcrm.toml")
+    file_values: dict[str, Any] = {}
+    if config_path.is_file():
+        try:
+            file_values = tomllib.loads(config_path.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{config_path}: not valid TOML ({exc}); fix or remove it") from exc
+
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for setting in SETTINGS:
+        env_name = f"SEMCRM_{setting.name.upper()}"
+        if explicit.get(setting.name) is not None:
+            raw, source = explicit[setting.name], "argument"
+        elif env_name in os.environ:
+            raw, source = os.environ[env_name], env_name
+        elif setting.name in file_values:
+            raw, source = file_values[setting.name], str(config_path)
+        else:
+            raw, source = setting.default, "default"
+        try:
+            values[setting.name] = setting.kind(raw) if setting.kind is not str else str(raw)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(
+                f"setting {setting.name!r} from {source} has value {raw!r}, "
+                f"which is not a {setting.kind.__name__}"
+            ) from exc
+        sources[setting.name] = source
+
+    ontology_dirs = tuple(Path(p) for p in str(values["ontology"]).split(os.pathsep) if p)
+    return Settings(
+        data=Path(values["data"]).expanduser(),
+        ontology=ontology_dirs,
+        host=values["host"],
+        port=values["port"],
+        sparql_timeout=values["sparql_timeout"],
+        sparql_limit=values["sparql_limit"],
+        sources=sources,
+    )
