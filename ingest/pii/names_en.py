@@ -1,0 +1,216 @@
+"""Latin-script person names: name-shaped tokens in contexts that reveal a person.
+
+A capitalised word is a name candidate when it is a known given name (the
+Faker first-name lists, :func:`~semcrm.ingest.pii.lexicon.latin_given_names`)
+or when the context says so:
+
+* honorific + surname: Ms. Chen, Dr. Ines Varga, Mr Okafor;
+* given name + capitalised word: Celia Marchetti (unless the second word
+  makes it an organisation or place: Cedar Falls, Harbour Tower);
+* greetings and vocatives: "Hi Harriet", "Dear Mr Okafor", "Thanks, Teodora.";
+* introductions: "this is Renata Okoye", "a guy named Anders Lindholm",
+  "Name on the order is Teodora Vance", "Minutes by Chloe Ashdown";
+* role appositives: "our finance director, Pria Castell", "Denise Marlowe,
+  our CEO", "Tunde Adebayo (Quality Manager)";
+* a known given name on its own ("Declan will want that"), unless it follows
+  an article or a place preposition (the Sierra, in Austin) or starts an
+  organisation name (Ashby & Quill).
+
+Word boundaries are Latin letters only, so a name next to Chinese text
+(采购那边Melody说) is found; Python's ``\\b`` would treat 边 as a word character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from semcrm.ingest.pii.lexicon import (
+    COMMON_WORD_NAMES,
+    HONORIFICS,
+    ORG_SUFFIX,
+    ORG_WORDS,
+    latin_given_names,
+    latin_surnames,
+)
+from semcrm.ingest.pii.spans import Candidate
+
+PRIORITY = 30
+
+CAP = r"[A-Z\u00c0-\u00de][a-z\u00df-\u00ff\u0100-\u017f'’]+(?:-[A-Z][a-z]+)?(?:[A-Z][a-z]+)?"
+_NB = r"(?<![A-Za-z\u00c0-\u017f])"
+_NA = r"(?![A-Za-z\u00c0-\u017f])"
+
+HONORIFIC_NAME = re.compile(rf"{_NB}({HONORIFICS})\.? ((?:{CAP} ){{0,2}}{CAP}){_NA}")
+PAIR = re.compile(rf"{_NB}({CAP})(?: ({CAP}))? ({CAP}){_NA}")
+GREETING = re.compile(
+    rf"{_NB}(?:Hi|Hello|Hey|Dear|Morning|Good (?:morning|afternoon|evening)|Thanks|Thank you|"
+    rf"Cheers|Bye|Welcome|Congrats|Sorry)(?: again)?,? ((?:{CAP} )?{CAP}){_NA}"
+    rf"(?=\s*(?:[,.!?:;—–-]|$|and\b|&))",
+    re.MULTILINE,
+)
+INTRODUCTION = re.compile(
+    rf"(?:\b(?:I'm|I am|this is|This is|my name is|My name is|named|called|name is|Name is|"
+    rf"[Nn]ame on the \w+ is|signed by|[Mm]inutes by|taken by|[Nn]ote taker:?\**:?|contact is|"
+    rf"speak to|speak with|talk to|ask for|[Cc]opy|[Cc]opied|cc|CC|Attn:?|Attention:?|"
+    rf"[Ff]orwarded by|[Ss]ent by|[Ww]ritten by|[Aa]pproved by|[Rr]eviewed by|[Pp]repared by)) "
+    rf"((?:{CAP} ){{0,2}}{CAP}){_NA}"
+)
+_ROLE = (
+    r"(?i:CEO|CFO|CIO|CTO|COO|CMO|MD|VP|SVP|EVP|director|manager|officer|lead|head|chair|chairman|"
+    r"chairwoman|president|founder|owner|engineer|consultant|analyst|coordinator|assistant|"
+    r"supervisor|adviser|advisor|partner|counsel|buyer|rep|representative|SQE|principal|"
+    r"pharmacist|administrator|controller|accountant|architect|specialist|secretary|treasurer|"
+    r"superintendent|inspector|auditor|surveyor|broker|agent|technician)"
+)
+ROLE_BEFORE = re.compile(
+    rf"\b{_ROLE},? ((?:{CAP} ){{0,2}}{CAP}){_NA}"
+    r"(?=\s*[,.;:—–\-(]|\s+(?:at|is|has|and|who|will|signs)\b)"
+)
+ROLE_AFTER = re.compile(
+    rf"{_NB}((?:{CAP} ){{1,2}}{CAP})(?:, (?:our|the|their|your|his|her|a|an) |,? ?[(（])"
+    rf"(?:[A-Za-z&/]+ ){{0,4}}{_ROLE}\b"
+)
+VOCATIVE = re.compile(rf", ({CAP})(?=[.!?]|\s*$)", re.MULTILINE)
+STANDALONE = re.compile(rf"{_NB}({CAP}){_NA}")
+#: Capitalised words that follow a greeting or a role but are not names.
+_NOT_NAMES = frozenset(
+    [
+        "All",
+        "Team",
+        "Everyone",
+        "Everybody",
+        "Folks",
+        "Guys",
+        "Sir",
+        "Madam",
+        "There",
+        "Again",
+        "Both",
+        "You",
+        "Again",
+        "Executive",
+        "Senior",
+        "Junior",
+        "Chief",
+        "Deputy",
+        "Acting",
+        "Interim",
+        "Assistant",
+        "Associate",
+        "General",
+        "Regional",
+        "Global",
+        "Original",
+        "Reply",
+        "Forwarded",
+        "Message",
+    ]
+)
+_GREETINGS = frozenset(
+    [
+        "Hi",
+        "Hello",
+        "Hey",
+        "Dear",
+        "Morning",
+        "Thanks",
+        "Cheers",
+        "Bye",
+        "Welcome",
+        "Sorry",
+        "Congrats",
+    ]
+)
+
+
+def _tail_of_proper_noun(text: str, start: int) -> bool:
+    """True when the word before ``start`` is a capitalised word inside a sentence
+    (``our Cedar Falls``): the token is then the tail of a multiword proper noun."""
+    before = text[max(0, start - 40) : start]
+    if not before.endswith(" "):
+        return False
+    words = before[:-1].rsplit(" ", 2)
+    previous = words[-1]
+    if not re.fullmatch(r"[A-Z][a-z]+", previous) or previous in _GREETINGS:
+        return False
+    earlier = words[-2] if len(words) >= 2 else ""
+    return bool(earlier) and not re.search(r"[.!?:;\n]$", earlier) and not earlier.endswith("—")
+
+
+_ARTICLE_BEFORE = re.compile(
+    r"(?:\b(?:the|The|a|an|An|in|at|near|via|In|At)\s|&\s?|[在去到从于飞往至]|来自|位于)$"
+)
+
+
+def _is_name_token(token: str) -> bool:
+    return (
+        token not in ORG_WORDS and token not in COMMON_WORD_NAMES and not ORG_SUFFIX.search(token)
+    )
+
+
+def _pair_is_person(tokens: list[str], given: frozenset[str]) -> bool:
+    return tokens[0] in given and all(_is_name_token(token) for token in tokens[1:])
+
+
+def find_en_names(text: str) -> Iterator[Candidate]:
+    """Latin-script person names revealed by their shape and context."""
+    given = latin_given_names()
+    for match in HONORIFIC_NAME.finditer(text):
+        tokens = match.group(2).split()
+        while tokens and not _is_name_token(tokens[-1]):
+            tokens.pop()
+        if tokens:
+            end = match.start(2) + len(" ".join(tokens))
+            dot = "." if text[match.end(1)] == "." else ""
+            yield Candidate(
+                match.start(), end, "person_name", "honorific_name", PRIORITY,
+                value=" ".join(tokens), title=match.group(1) + dot,
+            )  # fmt: skip
+    for match in PAIR.finditer(text):
+        tokens = [token for token in match.groups() if token]
+        following = text[match.end() : match.end() + 3]
+        article = _ARTICLE_BEFORE.search(text[max(0, match.start() - 5) : match.start()])
+        if (
+            _pair_is_person(tokens, given)
+            and not following.startswith((" &", "'s"))
+            and not article
+        ):
+            yield Candidate(match.start(), match.end(), "person_name", "given_surname", PRIORITY)
+    for pattern, recognizer in (
+        (GREETING, "greeting"),
+        (INTRODUCTION, "introduction"),
+        (ROLE_BEFORE, "role_appositive"),
+        (ROLE_AFTER, "role_appositive"),
+    ):
+        for match in pattern.finditer(text):
+            tokens = match.group(1).split()
+            if tokens[0] in _NOT_NAMES or any(
+                token in ORG_WORDS or ORG_SUFFIX.search(token) for token in tokens
+            ):
+                continue
+            if len(tokens) == 1 and tokens[0] in COMMON_WORD_NAMES:
+                continue
+            if len(tokens) == 1 and tokens[0] not in given and recognizer != "greeting":
+                continue
+            parenthesised = recognizer == "role_appositive" and "(" in match.group()
+            known_parts = tokens[0] in given or tokens[-1] in latin_surnames()
+            if len(tokens) > 1 and not known_parts and not parenthesised:
+                continue
+            yield Candidate(match.start(1), match.end(1), "person_name", recognizer, PRIORITY)
+    for match in VOCATIVE.finditer(text):
+        if match.group(1) in given:
+            yield Candidate(match.start(1), match.end(1), "person_name", "vocative", PRIORITY)
+    for match in STANDALONE.finditer(text):
+        token = match.group(1)
+        if token not in given or not _is_name_token(token):
+            continue
+        if _tail_of_proper_noun(text, match.start()):
+            continue
+        before = text[max(0, match.start() - 5) : match.start()]
+        after = text[match.end() : match.end() + 4]
+        if _ARTICLE_BEFORE.search(before) or after.startswith((" &", "'s ", "’s ", " of ")):
+            continue
+        if re.match(r"-[a-z]| [A-Z][a-z]", after):
+            continue
+        yield Candidate(match.start(), match.end(), "person_name", "given_name", PRIORITY - 5)

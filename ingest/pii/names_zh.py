@@ -1,0 +1,212 @@
+"""Chinese person names: what a name looks like, and the contexts that reveal one.
+
+A surname alone says little (车, 金, 房 are also words), so a Chinese name
+is only ever proposed in a context that says "a person is named here":
+
+* surname + title (王总, 李工, 张经理, 孔先生) and 小/老 + surname (小卢, 老葛),
+  vetoed when jieba knows the pair as an ordinary word (施工, 小时, 老师) or
+  when a one-character title starts a word (车工业, 方总部);
+* a full name (surname + one or two characters) after 我是/我叫/叫/这是…的,
+  before a verb of speech (说, 提到, 指出 ...), before a contact word
+  (手机, 电话, 邮箱, 身份证) or an address, or after a role word and a space
+  in attendee lists (``管网所所长 邹海峰、``);
+* a partially masked name (邵*婷);
+* a Latin given name followed by a surname (Cathy 易, Jason 阮).
+
+Weak contexts also veto a guess whose given-name part is a frequent word
+(高质量 is not 高 + 质量). Strong contexts (speaker labels, voice tags, e-mail
+display names) are handled in :mod:`semcrm.ingest.pii.names` and only need
+:func:`split_zh_name`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from semcrm.ingest.pii.lexicon import (
+    COMPOUND_SURNAMES,
+    NOT_IN_GIVEN_NAMES,
+    SINGLE_SURNAMES,
+    SURNAME,
+    SURNAME_CLASS,
+    TITLE,
+    TITLE_WORD_CONTINUATIONS,
+    TITLES,
+    is_common_word,
+    is_frequent_word,
+    latin_given_names,
+)
+from semcrm.ingest.pii.spans import Candidate
+
+PRIORITY = 30
+CJK = "\u4e00-\u9fff"
+
+
+@dataclass(frozen=True)
+class ZhName:
+    """A Chinese name form: ``kind`` is ``full``, ``title`` or ``nick``."""
+
+    surname: str
+    kind: str
+    title: str | None = None
+
+
+def surname_of(text: str) -> str | None:
+    """The surname ``text`` starts with (compound surnames first), or None."""
+    for compound in COMPOUND_SURNAMES:
+        if text.startswith(compound):
+            return compound
+    return text[0] if text and text[0] in SINGLE_SURNAMES else None
+
+
+def split_zh_name(text: str, strict: bool = True) -> ZhName | None:
+    """Parse ``text`` as a whole Chinese name form, or None.
+
+    ``strict`` (weak contexts) also vetoes full names whose given-name part
+    is a frequent ordinary word and any form jieba knows as a word.
+    """
+    if not 2 <= len(text) <= 5 or not re.fullmatch(f"[{CJK}]+", text):
+        return None
+    if text[0] in "小老" and len(text) == 2 and text[1] in SINGLE_SURNAMES:
+        return None if is_common_word(text) else ZhName(text[1], "nick")
+    surname = surname_of(text)
+    if surname is None:
+        return None
+    rest = text[len(surname) :]
+    for title in TITLES:
+        if rest == title:
+            if len(title) == 1 and is_common_word(text):
+                return None
+            return ZhName(surname, "title", title)
+    if not 1 <= len(rest) <= 2 or any(char in NOT_IN_GIVEN_NAMES for char in rest):
+        return None
+    if rest == surname:
+        return None
+    if strict and (is_common_word(text) or (len(rest) == 2 and is_frequent_word(rest))):
+        return None
+    if not strict and (
+        is_common_word(text, min_freq=50) or (len(rest) == 2 and is_frequent_word(rest, 1000))
+    ):
+        return None
+    return ZhName(surname, "full")
+
+
+TITLE_FORM = re.compile(rf"(?<![小老])({SURNAME})({TITLE})")
+MASKED = re.compile(rf"(?<![*＊])({SURNAME})[*＊×]{{1,2}}[{CJK}]{{1,2}}")
+INTRO = re.compile(
+    rf"(?:我是|我叫|叫做|名叫|叫|这是|这位是|这位|姓名[：:]?|联系人[：:]|接送人[：:]|负责人[：:]|"
+    rf"记录人[：:]|经办人[：:]|申请人[：:]|收件人[：:]|开户人[：:])[ \u3000]*"
+    rf"(?:[^，。！？\s：:]{{0,16}}?的)?(?:[A-Za-z]{{2,8}})?([{CJK}]{{2,4}})"
+)
+_ROLE_SUFFIX = (
+    r"(?:经理|总监|主任|顾问|工程师|专员|主管|助理|秘书|代表|联系人|负责人|记录人|经办人|"
+    r"司索工|[总工长师员科处部办组]|中心|运营|销售|客服|技术|支持|成功|财务|采购|会计|律师|医生|"
+    r"护士|老师|司机|[：:])"
+)
+#: A role word, a space, then a name: ``管网所所长 邹海峰、`` in attendee lists.
+ROLE_SPACE = re.compile(rf"{_ROLE_SUFFIX}[ \u3000]+([{CJK}]{{2,4}})(?=[、，,；;。（(\s]|$)")
+VERB_FOLLOW = re.compile(
+    rf"(?<=[{CJK}])(?=说|提到|表示|指出|补充|汇报|认为|反馈|提出|确认|透露|询问|牵头|负责|拍板|签字|同意|"
+    r"建议|介绍|回复|发言|主持|强调|要求)"
+)
+HAS_CJK = re.compile(f"[{CJK}]")
+#: A verb that takes a person as its object, then the name and a clause boundary.
+VERB_BEFORE = re.compile(
+    rf"(?:联系|找|问问|问|通知|抄送|转给|交给|发给|告诉|交由|由|跟|和|同|与|请|让|叫上|@)(?:一下)?"
+    rf"[ \u3000]?([{CJK}]{{2,4}}?)(?=[，。、；！？,.;!?\s]|$)"
+)
+CONTACT_FOLLOW = re.compile(
+    rf"(?<=[{CJK}])(?=[，,]?[ \u3000]*(?:手机|电话|联系电话|邮箱|微信|身份证|[A-Za-z0-9._\-]+@))"
+)
+LATIN_GIVEN_SURNAME = re.compile(
+    rf"(?<![A-Za-z])([A-Z][a-z]{{1,12}})[ \u3000]?({SURNAME_CLASS})(?![{CJK}])"
+)
+
+
+def _accept_title_form(text: str, match: re.Match[str]) -> bool:
+    surname, title = match.group(1), match.group(2)
+    if len(title) == 1:
+        following = text[match.end() : match.end() + 1]
+        if following and following in TITLE_WORD_CONTINUATIONS.get(title, ""):
+            return False
+        if is_common_word(surname + title):
+            return False
+    preceding = text[match.start() - 1 : match.start()]
+    return not (preceding and is_common_word(preceding + surname))
+
+
+def find_title_forms(text: str) -> Iterator[Candidate]:
+    """Surname + title (王总, 林总监, 孔先生) and 小/老 + surname (小卢, 老葛)."""
+    for match in TITLE_FORM.finditer(text):
+        if _accept_title_form(text, match):
+            yield Candidate(
+                match.start(), match.end(), "person_name", "surname_title", PRIORITY,
+                value=match.group(), title=match.group(2),
+            )  # fmt: skip
+    for match in re.finditer(rf"[小老]{SURNAME_CLASS}", text):
+        word = match.group()
+        following = text[match.end() : match.end() + 1]
+        if is_common_word(word) or (following and is_common_word(word + following)):
+            continue
+        if following and re.match(f"[{CJK}]", following) and is_common_word(word[1] + following):
+            continue
+        yield Candidate(match.start(), match.end(), "person_name", "nickname", PRIORITY, value=word)
+    for match in MASKED.finditer(text):
+        yield Candidate(match.start(), match.end(), "person_name", "masked_name", PRIORITY)
+
+
+def _name_ending_at(text: str, end: int, strict: bool = True) -> tuple[int, ZhName] | None:
+    """The longest full name ending at ``end`` (3, 4 then 2 characters)."""
+    for length in (3, 4, 2):
+        start = end - length
+        if start < 0:
+            continue
+        parsed = split_zh_name(text[start:end], strict=strict)
+        if parsed is not None and parsed.kind == "full":
+            return start, parsed
+    return None
+
+
+def _name_starting_at(text: str, start: int, stop: int) -> int | None:
+    """End of the full name that starts at ``start`` and ends at a boundary before ``stop``."""
+    for length in (3, 2, 4):
+        end = start + length
+        if end > stop:
+            continue
+        following = text[end : end + 1]
+        if following and re.match(f"[{CJK}]", following) and end != stop:
+            continue
+        parsed = split_zh_name(text[start:end])
+        if parsed is not None and parsed.kind == "full":
+            return end
+    return None
+
+
+def find_context_names(text: str) -> Iterator[Candidate]:
+    """Full names revealed by an introduction, a verb, a contact word or a role + space."""
+    for match in INTRO.finditer(text):
+        end = _name_starting_at(text, match.start(1), match.end(1))
+        if end is not None:
+            yield Candidate(match.start(1), end, "person_name", "zh_intro", PRIORITY)
+    for match in VERB_BEFORE.finditer(text):
+        parsed = split_zh_name(match.group(1))
+        if parsed is not None and parsed.kind == "full":
+            yield Candidate(match.start(1), match.end(1), "person_name", "zh_object", PRIORITY)
+    for match in ROLE_SPACE.finditer(text):
+        parsed = split_zh_name(match.group(1))
+        if parsed is not None and parsed.kind == "full":
+            yield Candidate(match.start(1), match.end(1), "person_name", "zh_role_space", PRIORITY)
+    for pattern, recognizer in ((VERB_FOLLOW, "zh_verb"), (CONTACT_FOLLOW, "zh_contact")):
+        for match in pattern.finditer(text):
+            found = _name_ending_at(text, match.start())
+            if found is not None:
+                start, _parsed = found
+                yield Candidate(start, match.start(), "person_name", recognizer, PRIORITY)
+    given_names = latin_given_names()
+    for match in LATIN_GIVEN_SURNAME.finditer(text):
+        if match.group(1) in given_names:
+            yield Candidate(
+                match.start(), match.end(), "person_name", "latin_given_zh_surname", PRIORITY
+            )

@@ -1,0 +1,156 @@
+"""Person names in Chinese and English: the contexts that reveal them, exact spans.
+
+All people here are invented for the tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from semcrm.ingest.model import Interaction, NameHint, Source, Turn
+from semcrm.ingest.pii import detect
+
+
+def found(text: str, hints: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """``(matched text, type)`` of every span in a one-turn interaction."""
+    interaction = Interaction(
+        Source("test.txt", "0", "transcript"), "call", text, (Turn(0, text, 0, len(text)),),
+        name_hints=tuple(NameHint(hint, "speaker") for hint in hints),
+    )  # fmt: skip
+    return [(span.text, span.type) for span in detect(interaction)]
+
+
+def names(text: str, hints: tuple[str, ...] = ()) -> list[str]:
+    return [matched for matched, pii_type in found(text, hints) if pii_type == "person_name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("王总好，李工也在。", ["王总", "李工"]),
+        ("张经理说赵主任下午到，钱董晚点。", ["张经理", "赵主任", "钱董"]),
+        ("林总监和刘老师、陈医生都同意。", ["林总监", "刘老师", "陈医生"]),
+        ("孔先生、何女士和宋小姐已签到。", ["孔先生", "何女士", "宋小姐"]),
+        ("让小蓝和老岳一起来。", ["小蓝", "老岳"]),
+        ("欧阳总已经批了。", ["欧阳总"]),
+    ],
+)
+def test_surname_title_and_nickname_forms(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "施工单位明天进场，员工加工的零件不够。",
+        "这个小时的小区停车费，老师说要涨。",
+        "汽车工业的方案总体可行，总部同意。",
+        "古董店的老板是本地人。",
+    ],
+)
+def test_ordinary_words_that_start_with_a_surname_are_not_names(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("您好，我是星桥科技的岳知行，上周联系过您。", ["岳知行"]),
+        ("司机叫蓝若溪，保险那边还没回。", ["蓝若溪"]),
+        ("管网所芮一诺提出：先做试点。", ["芮一诺"]),
+        ("后续对接人改成我们的符晓川，手机139 0000 7777。", ["符晓川"]),
+        ("参会人：运营副总 詹牧之、财务经理 韶云。", ["詹牧之", "韶云"]),
+        ("name=邵*灵 已叫号", ["邵*灵"]),
+    ],
+)
+def test_chinese_full_names_in_context(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_a_name_known_once_is_redacted_everywhere_and_the_given_name_of_an_address() -> None:
+    text = (
+        "岳知行：大家好。\n晓川、若溪：\n方案发岳知行就行。\n"
+        "由郝晓川负责，蓝若溪补充。\n晓川你牵头。"
+    )
+    assert names(text) == ["岳知行", "晓川", "若溪", "岳知行", "郝晓川", "蓝若溪", "晓川"]
+
+
+def test_a_one_word_reply_to_a_name_question_is_a_name() -> None:
+    text = "客服：请问怎么称呼您？\n用户：芮一诺。\n客服：芮女士您好。"
+    assert names(text) == ["芮一诺", "芮女士"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[00:00:01] 鲜果铺-运营 Vicky 岳：早\n", ["Vicky 岳"]),
+        ("Winston 蓝：收到\nWinston 说晚点到", ["Winston 蓝", "Winston"]),
+    ],
+)
+def test_latin_given_name_with_chinese_surname(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi Rosalind, thanks for the notes.", ["Rosalind"]),
+        ("Dear Mr Okonkwo-Blythe,", ["Mr Okonkwo-Blythe"]),
+        ("Thanks for the time, Dr. Quillfeather. Next step?", ["Dr. Quillfeather"]),
+        ("Ms. Chen will call back.", ["Ms. Chen"]),
+        ("Name on the order is Octavia Brenwick.", ["Octavia Brenwick"]),
+        ("Their buyer, a guy named Lucian Farthingale, decides.", ["Lucian Farthingale"]),
+        ("Copy our finance director, Wilhelmina Aldersey — she signs.", ["Wilhelmina Aldersey"]),
+        ("Ignatius will want the numbers first.", ["Ignatius"]),
+        ("Thanks, Rosalind.", ["Rosalind"]),
+    ],
+)
+def test_english_names_in_context(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are leaving for the Sierra on Friday.",
+        "Our office is in Cedar Falls.",
+        "The Harbour Tower project slipped.",
+        "They ship through Ashby & Quill Logistics.",
+        "Add-on pricing applies.",
+        "Hello Stockwise support, any news?",
+    ],
+)
+def test_places_companies_and_words_are_not_names(text: str) -> None:
+    assert names(text) == []
+
+
+def test_speaker_labels_name_people_and_roles_and_bots_stay() -> None:
+    text = (
+        "18:41 Ridgelet (virtual assistant): Hi! I'm Ridgelet.\n"
+        "18:42 Customer: I want a person\n"
+        "18:43 Marisela (Outfitters Support): Hi, this is Marisela.\n"
+        "Dr. Ottoline Brack (Harrowgate Clinics, Medical Director): Hello.\n"
+        "销售 芮一诺：您好\n客户：你好\n"
+    )
+    assert names(text) == ["Marisela", "Marisela", "Dr. Ottoline Brack", "芮一诺"]
+
+
+def test_voice_tags_json_names_and_display_names() -> None:
+    text = (
+        "<v Cosima Threlkeld>Can you see my screen?\n"
+        '{"event": "ticket", "contact_name": "Barnaby Quint", "site_name": "North Yard"}\n'
+        "From: 詹牧之 Muzhi Zhan <mz@example.cn>\n"
+    )
+    assert names(text) == ["Cosima Threlkeld", "Barnaby Quint", "詹牧之 Muzhi Zhan"]
+
+
+def test_signature_lines_are_names() -> None:
+    text = "Please advise.\n\nBest regards,\nPercival Amberly\nHead of Procurement\n"
+    assert names(text) == ["Percival Amberly"]
+
+
+def test_name_hints_from_the_reader_are_redacted_everywhere() -> None:
+    assert names("Talk to Zephyrine about it; Zephyrine Okoro agreed.", ("Zephyrine Okoro",)) == [
+        "Zephyrine",
+        "Zephyrine Okoro",
+    ]

@@ -1,0 +1,65 @@
+"""Regression tests: each fault found while building the recognisers, with the right value.
+
+Inputs are invented; each test names the fault it pins down.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from semcrm.ingest.model import Interaction, Source, Turn
+from semcrm.ingest.pii import detect
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    interaction = Interaction(Source("test.txt", "0", "document"), "document", text,
+                              (Turn(0, text, 0, len(text)),))  # fmt: skip
+    return [(span.text, span.type) for span in detect(interaction)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a markdown bold label after a surname character is not a masked name (席**)
+        "**出席**：无",
+        # the second word of a place name is not a given name on its own (… Business Park)
+        "Unit 9, Harrow Business Park, Lowbridge",
+        # an ISO timestamp's "00Z" is not a house number, "St…" inside a word is not a street
+        "2099-01-01T02:00:00Z Northfield Storage Partners summary",
+        # function characters never end a given name (关基的要求, 名单请)
+        "等保和关基的要求你们要满足，人员名单请补充。",
+        # space-separated chat text: words after a space are not names (包邮, 谢谢您)
+        "亲 包邮 的 哦 谢谢您 祝您 生活 愉快",
+        # an English word that is also a given name, starting a sentence (Tone of …)
+        "Tone of the meeting improved after that.",
+        # a hyphenated compound is not a name (Add-on)
+        "The Add-on is priced separately.",
+        # four digits after four zeros are not an international number (0000 1234)
+        "batch 0000 1234 shipped",
+        # a spelled-out "at" with a plain domain is a website, not an e-mail
+        "start a return at example.com today",
+        # a kinship word after a surname character in a label is a brand, not a name (林婆婆)
+        "- 林婆婆：运营副总 詹牧之\n",
+    ],
+)
+def test_look_alikes_found_while_building_are_not_redacted(text: str) -> None:
+    assert [pair for pair in found(text) if pair[0] != "詹牧之"] == []
+
+
+def test_an_organisation_in_a_speaker_labels_parentheses_is_not_a_name() -> None:
+    text = "Mirabel Stanhope (Orrinford Biosystems, Practice Operations Manager): Hello.\n"
+    assert found(text) == [("Mirabel Stanhope", "person_name")]
+
+
+def test_an_organisation_heading_an_attendee_line_is_not_a_name() -> None:
+    text = "- Northfield Aero Components: Ada Quintrell (Stores Lead)\n"
+    assert found(text) == [("Ada Quintrell", "person_name")]
+
+
+def test_a_number_after_a_hyphen_that_follows_chinese_text_is_still_a_phone() -> None:
+    assert found("报价单-139 0000 1234") == [("139 0000 1234", "mobile_phone")]
+
+
+def test_a_bot_named_in_a_label_is_not_redacted_anywhere() -> None:
+    text = "Ridgelet (virtual assistant): Hi! I'm Ridgelet.\nCustomer: thanks Ridgelet\n"
+    assert found(text) == []
