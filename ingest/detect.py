@@ -176,6 +176,12 @@ def looks_like_source_code(text: str) -> bool:
     return code >= 3 and code >= 0.05 * len(lines)
 
 
+_RDF = re.compile(
+    r"^(?:\s*#[^\n]*\n|\s*\n)*\s*(?:@prefix|@base|PREFIX\s+\w*:|BASE\s+<|<\?xml[^>]*>\s*<rdf:RDF)",
+    re.I,
+)
+
+
 def detect_text_format(text: str, path: str) -> str:
     """The format of decoded text (see module doc); raises RejectedInput if unsupported."""
     first = text.lstrip("\n").split("\n", 1)[0]
@@ -187,6 +193,12 @@ def detect_text_format(text: str, path: str) -> str:
             return found
     if looks_like_source_code(text):
         raise RejectedInput(path, "unsupported format: program source code, not an interaction")
+    if _RDF.match(text):
+        raise RejectedInput(
+            path,
+            "unsupported format: RDF data (an ontology or catalogue file), not an interaction; "
+            "load it with --ontology DIR instead",
+        )
     if _SRT_START.match(text):
         return "srt"
     if _HTML.match(text):

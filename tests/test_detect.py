@@ -77,3 +77,16 @@ def test_supported_formats_name_every_reader() -> None:
         "transcript", "chat", "webvtt", "srt", "asr_json", "segments_json", "jsonl",
         "email", "mbox", "markdown", "text", "html", "docx", "pdf",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# a catalogue\n@prefix ex: <https://example.org/> .\nex:a ex:b ex:c .\n",
+        "PREFIX ex: <https://example.org/>\nex:a ex:b ex:c .\n",
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>',
+    ],
+)
+def test_detect_rejects_rdf_files_and_points_to_the_ontology_option(text):
+    with pytest.raises(RejectedInput, match="--ontology"):
+        detect_text_format(text, "catalog.ttl")

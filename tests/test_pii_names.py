@@ -154,3 +154,34 @@ def test_name_hints_from_the_reader_are_redacted_everywhere() -> None:
         "Zephyrine",
         "Zephyrine Okoro",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('merged into one unit (e.g. "Anjali" inside "Anjali Raman")', "Anjali Raman"),
+        ("The report was checked by Oluwaseun Adeyemi yesterday.", "Oluwaseun Adeyemi"),
+    ],
+)
+def test_names_en_full_name_with_a_known_surname_needs_no_cue(text, name):
+    """A given name missing from the lists still forms a name with a known surname (regression:
+    a full name quoted in running text, with no greeting or role, leaked into the store)."""
+    assert name in names(text)
+
+
+@pytest.mark.parametrize("text", ["Please Raman the draft.", "We met at Mount Everest base camp."])
+def test_names_en_everyday_words_before_a_surname_are_not_names(text):
+    assert names(text) == []
+
+
+@pytest.mark.parametrize("reply", ["周工好。", "李工早！", "王总您好"])
+def test_names_a_greeting_turn_is_not_a_full_name(reply):
+    """Regression: "周工好。" as a whole turn was taken for a full name (surname 周 + 工好), which
+    also stopped 周工 from resolving to the one 周 in the call."""
+    text = f"周明远：请问是蒋经理吗？\n蒋立群：{reply}\n"
+    assert reply.rstrip("。！") not in names(text, ("周明远", "蒋立群"))
+
+
+def test_names_title_form_after_a_role_word_is_found_even_when_it_forms_a_place_name():
+    """Regression: in "董事长葛总", 长葛 is a city in the dictionary, which vetoed 葛总."""
+    assert names("最后拍板还得我们董事长葛总。") == ["葛总"]

@@ -184,6 +184,18 @@ def latin_given_names() -> frozenset[str]:
 
 
 @cache
+def common_english_words() -> frozenset[str]:
+    """About a thousand everyday English words (Faker's en_US lorem list), capitalised.
+
+    A capitalised everyday word ("Please Raman", "Mount Everest") is not a given name,
+    so it vetoes the surname-anchored pair rule of :mod:`.names_en`.
+    """
+    from faker.providers.lorem.en_US import Provider
+
+    return frozenset(word.capitalize() for word in Provider.word_list)
+
+
+@cache
 def latin_surnames() -> frozenset[str]:
     """Latin-script surnames from every locale Faker ships."""
     import faker.providers.person as person_providers

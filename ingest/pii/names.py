@@ -235,11 +235,17 @@ def find_line_names(text: str) -> Iterator[Candidate]:
             )
 
 
+#: A short turn ending like this is a greeting ("王总好", "李工早"), not a bare name.
+_GREETING_ENDINGS = ("好", "早", "您好", "你好", "们好", "早上好", "辛苦", "再见", "谢谢")
+
+
 def find_reply_names(text: str, starts: list[int], ends: list[int]) -> Iterator[Candidate]:
     """A turn or labelled line whose whole content is a Chinese name (``用户：孔令鑫。``)."""
     for start, end in zip(starts, ends, strict=True):
         content = text[start:end].strip()
         core = content.rstrip("。.！!～~")
+        if core.endswith(_GREETING_ENDINGS):
+            continue  # "周工好。" greets 周工 (found as a title form), it is not a name
         if 2 <= len(core) <= 4 and split_zh_name(core) is not None:
             offset = text.index(core, start)
             yield Candidate(offset, offset + len(core), "person_name", "reply_name", PRIORITY)

@@ -30,6 +30,7 @@ from semcrm.ingest.pii.lexicon import (
     HONORIFICS,
     ORG_SUFFIX,
     ORG_WORDS,
+    common_english_words,
     latin_given_names,
     latin_surnames,
 )
@@ -150,7 +151,63 @@ def _is_name_token(token: str) -> bool:
 
 
 def _pair_is_person(tokens: list[str], given: frozenset[str]) -> bool:
-    return tokens[0] in given and all(_is_name_token(token) for token in tokens[1:])
+    """A known given name before capitalised name words, or, when the given name is one the
+    lists lack ("Priyanka"), any capitalised non-word before a known surname ("Raman")."""
+    if not all(_is_name_token(token) for token in tokens[1:]):
+        return False
+    if tokens[0] in given:
+        return True
+    return (
+        len(tokens[0]) >= 3
+        and tokens[-1] in latin_surnames()
+        and _is_name_token(tokens[0])
+        and tokens[0] not in common_english_words()
+        and tokens[0] not in _NOT_NAMES
+        and tokens[0] not in _GREETINGS
+        and tokens[0] not in _FUNCTION_WORDS
+    )
+
+
+#: Capitalised sentence openers that are not given names ("Please Raman the file").
+_FUNCTION_WORDS = frozenset(
+    [
+        "Please",
+        "Kindly",
+        "Regarding",
+        "Per",
+        "Via",
+        "Attn",
+        "Note",
+        "Also",
+        "Meanwhile",
+        "Otherwise",
+        "However",
+        "Thus",
+        "Hence",
+        "Then",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
 
 
 def find_en_names(text: str) -> Iterator[Candidate]:

@@ -134,7 +134,16 @@ def _accept_title_form(text: str, match: re.Match[str]) -> bool:
         if is_common_word(surname + title):
             return False
     preceding = text[match.start() - 1 : match.start()]
+    if _AFTER_ROLE.search(text[max(0, match.start() - 6) : match.start()]):
+        return True  # "董事长葛总": 长葛 is a place name, but after a role word this is 葛总
     return not (preceding and is_common_word(preceding + surname))
+
+
+#: Role words a name follows directly in apposition ("董事长葛总", "我们经理王工").
+_AFTER_ROLE = re.compile(
+    r"(?:董事长|总经理|副总|经理|主任|局长|院长|厂长|场长|校长|科长|处长|部长|所长|站长|行长|总监|"
+    r"老板|领导|老师|医生|律师|顾问|秘书|助理|专员|主管|组长|班长|队长)$"
+)
 
 
 def find_title_forms(text: str) -> Iterator[Candidate]:
