@@ -1,0 +1,168 @@
+"""Which side each speaker is on: the customer's, the vendor's, or a third party.
+
+Everything downstream depends on this: an intent cue said by the customer is
+a signal, the same words said by the vendor's salesperson are not. The
+evidence, strongest first:
+
+1. the vendor curated in the ontology (a ``semcrm:Vendor`` whose label is the
+   speaker's organisation, or appears in a self-introduction);
+2. the speaker label itself: role labels (客户/用户/Customer/Caller vs
+   销售/客服/Agent/Support/Sales/virtual assistant) and the organisation or
+   title given with it (``"Ben (Fieldwright Support)"``, ``"客服-小暖"``);
+3. a self-introduction ("我是X的…", "this is … from X", "这里是X客服");
+4. the shape of the conversation: the first speaker of an outbound call who
+   introduces herself is the vendor; with two sides, the other speakers are
+   the customer.
+
+The result is a score per speaker; a speaker with no evidence takes the
+side opposite to the one identified vendor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from semcrm.ingest.extract.model import CUSTOMER, THIRD_PARTY, UNKNOWN, VENDOR
+from semcrm.ingest.model import Interaction, Turn
+from semcrm.ingest.nlp.tokenizer import fold
+
+_CUSTOMER_LABEL = re.compile(
+    r"^(客户|用户|顾客|买家|来电人|访客|customer|client|caller|user|buyer|guest|member)\b", re.I
+)
+_VENDOR_LABEL = re.compile(
+    r"(销售|客服|售前|售后|坐席|客户经理|客户成功|技术支持|工程师|"
+    r"\bagent\b|\bsupport\b|\bsales\b|\brep\b|account manager|customer success|"
+    r"virtual assistant|\bbot\b|assistant\)|helpdesk|service desk)",
+    re.I,
+)
+# A self-introduction names the speaker's organisation and then the speaker (or a
+# service role): "我是光栈科技的[PERSON-…]", "这里是X客服", "this is [PERSON-…] from X".
+# A description such as "我们是做光伏EPC的" is not one.
+_PERSON = r"\[PERSON-[0-9A-F]{8}\]"
+_SELF_INTRO = re.compile(
+    rf"(我是|这里是|这边是)(?P<org>[^，,。！!？?\s]{{2,24}}?)(的{_PERSON}|的?(客服|销售|售后|技术支持|客户经理))"
+    rf"|\b(this is|i'm|i am|it's)\s+{_PERSON}\s+(from|with|at|of)\s+"
+    r"(?P<org_en>[A-Z][\w&' .-]{1,40})",
+    re.I,
+)
+
+
+def speaker_key(turn: Turn) -> str | None:
+    return turn.speaker.strip() if turn.speaker else None
+
+
+def assign_sides(
+    interaction: Interaction, vendor_names: Iterable[str] = (), first_turns: int = 3
+) -> dict[str, str]:
+    """Map each speaker label (as written in the de-identified turns) to a side."""
+    vendor_keys = {fold(n) for n in vendor_names if n}
+    scores: dict[str, float] = defaultdict(float)
+    orgs: dict[str, str] = {}
+    speakers: list[str] = []
+    for turn in interaction.turns:
+        key = speaker_key(turn)
+        if key is None:
+            continue
+        if key not in speakers:
+            speakers.append(key)
+        label = " ".join(filter(None, [turn.speaker, turn.speaker_org, turn.speaker_title]))
+        if turn.speaker_org:
+            orgs[key] = turn.speaker_org
+            if fold(turn.speaker_org) in vendor_keys or any(
+                v in fold(turn.speaker_org) for v in vendor_keys
+            ):
+                scores[key] += 5
+        if _CUSTOMER_LABEL.search(turn.speaker or ""):
+            scores[key] -= 4
+        if _VENDOR_LABEL.search(label):
+            scores[key] += 3
+        if turn.index < first_turns + len(speakers):
+            intro = _SELF_INTRO.search(turn.text)
+            if intro:
+                org = (intro.group("org") or intro.group("org_en") or "").strip(" .")
+                scores[key] += 2.5 if turn.index <= first_turns else 1
+                if org and any(v in fold(org) for v in vendor_keys):
+                    scores[key] += 5
+                if org:
+                    orgs.setdefault(key, org)
+    if not speakers:
+        return {}
+    # Speakers from the same organisation share a side.
+    by_org: dict[str, list[str]] = defaultdict(list)
+    for key, org in orgs.items():
+        by_org[fold(org)].append(key)
+    for members in by_org.values():
+        if len(members) > 1:
+            total = sum(scores[m] for m in members)
+            for m in members:
+                scores[m] = total
+    sides: dict[str, str] = {}
+    vendor_found = any(scores[k] > 0 for k in speakers)
+    customer_found = any(scores[k] < 0 for k in speakers)
+    for key in speakers:
+        if scores[key] > 0:
+            sides[key] = VENDOR
+        elif scores[key] < 0 or vendor_found:
+            sides[key] = CUSTOMER
+        elif customer_found:
+            sides[key] = VENDOR
+        else:
+            sides[key] = UNKNOWN
+    if all(side == UNKNOWN for side in sides.values()) and len(speakers) >= 2:
+        # No evidence at all. In an outbound call the first speaker is usually the
+        # vendor; in the vendor's mailbox the newest message is usually the customer's.
+        first, rest = (CUSTOMER, VENDOR) if interaction.kind == "email" else (VENDOR, CUSTOMER)
+        sides[speakers[0]] = first
+        for key in speakers[1:]:
+            sides[key] = rest
+    elif interaction.kind == "email" and len(speakers) == 1 and sides[speakers[0]] == UNKNOWN:
+        sides[speakers[0]] = CUSTOMER
+    _third_parties(interaction, sides, orgs)
+    return sides
+
+
+def _third_parties(interaction: Interaction, sides: dict[str, str], orgs: dict[str, str]) -> None:
+    """With three or more organisations, speakers of a minor one are third parties."""
+    org_sides: dict[str, set[str]] = defaultdict(set)
+    for key, org in orgs.items():
+        org_sides[fold(org)].add(sides.get(key, UNKNOWN))
+    if len(org_sides) < 3:
+        return
+    counts: dict[str, int] = defaultdict(int)
+    for turn in interaction.turns:
+        key = speaker_key(turn)
+        if key and key in orgs:
+            counts[fold(orgs[key])] += 1
+    ranked = sorted(counts, key=lambda o: -counts[o])
+    for key, org in orgs.items():
+        if fold(org) not in ranked[:2] and sides.get(key) != VENDOR:
+            sides[key] = THIRD_PARTY
+
+
+def self_introduced_organisation(
+    interaction: Interaction, speaker_sides: dict[str, str], side: str = VENDOR
+) -> tuple[str, int] | None:
+    """The organisation a speaker of ``side`` names in a self-introduction, and its offset."""
+    for turn in interaction.turns:
+        if speaker_sides.get(speaker_key(turn) or "") != side:
+            continue
+        match = _SELF_INTRO.search(turn.text)
+        if match:
+            group = "org" if match.group("org") else "org_en"
+            name = match.group(group).strip(" .")
+            return name, turn.start + match.start(group)
+    return None
+
+
+def turn_sides(interaction: Interaction, speaker_sides: dict[str, str]) -> dict[int, str]:
+    """Side of each turn; turns without a speaker (documents, logs) are the customer's."""
+    out: dict[int, str] = {}
+    for turn in interaction.turns:
+        key = speaker_key(turn)
+        if key is None:
+            out[turn.index] = CUSTOMER if interaction.kind != "email" else UNKNOWN
+        else:
+            out[turn.index] = speaker_sides.get(key, UNKNOWN)
+    return out

@@ -1,0 +1,193 @@
+"""Utterance-level signals: intents, stated needs, concerns, objections, emotions.
+
+A signal is what one turn shows about the customer, with the clause that
+shows it as evidence. The cue phrases are the ontology's (``semcrm:cue``);
+this module only decides what a cue in its clause means:
+
+* an **intent** cue gives an intent signal (kept with ``negated`` when
+  denied, so rules can read "不续约" as churn risk rather than renewal);
+* a **requirement** cue (需要/希望/必须, we need/must) gives a *stated need*,
+  about the need topic named in the same clause when there is one;
+* a **need-topic** cue in a question, a complaint or a negative clause gives
+  a *concern* about that topic — repeated concerns are what the reasoner
+  turns into unstated needs;
+* an **objection** cue gives an objection with that cause, unless negated;
+* **emotion** cues give the turn's emotion; sarcastic praise counts as
+  negative (disappointed), hedged emotions are weaker.
+
+Confidence: a cue said by the customer starts at 0.75, by an unknown side
+0.5, by the vendor 0.3; a hedge multiplies by 0.6; each further cue for the
+same concept in the turn adds evidence by noisy-OR.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from semcrm.ingest.extract.cues import Cue, has_lex
+from semcrm.ingest.extract.model import CUSTOMER, VENDOR, Evidence, Signal
+from semcrm.ingest.model import Turn
+from semcrm.ontology.namespaces import EMOTION, INTENT
+
+EXTRACTOR = "signals"
+SIDE_CONFIDENCE = {CUSTOMER: 0.75, VENDOR: 0.3}
+HEDGE_FACTOR = 0.6
+NEGATIVE_EMOTIONS = frozenset(
+    str(EMOTION[n]) for n in ("angry", "frustrated", "anxious", "skeptical", "disappointed")
+)
+POSITIVE_EMOTIONS = frozenset(
+    str(EMOTION[n]) for n in ("curious", "interested", "relieved", "satisfied", "enthusiastic")
+)
+NEUTRAL = str(EMOTION["neutral"])
+#: Intent cues that say "no intent here" (greetings, chit-chat) train classifiers; they are
+#: not evidence of a customer intent.
+NO_INTENT = str(INTENT["no_known_intent"])
+
+
+def turn_signals(
+    turn: Turn, cues: list[Cue], side: str, person: str | None, extractor: str = EXTRACTOR
+) -> list[Signal]:
+    """All signals of one turn (offsets are made absolute with ``turn.start``)."""
+    base = SIDE_CONFIDENCE.get(side, 0.5)
+    grouped: dict[tuple[str, str], list[Cue]] = defaultdict(list)
+    out: list[Signal] = []
+
+    def evidence(cue: Cue, confidence: float) -> Evidence:
+        start, end = cue.clause.start, cue.clause.end
+        return Evidence(
+            turn.index,
+            turn.start + start,
+            turn.start + end,
+            turn.text[start:end],
+            extractor,
+            confidence,
+        )
+
+    for cue in cues:
+        if cue.kind in ("intent", "objection") and cue.concept != NO_INTENT:
+            grouped[(cue.kind, cue.concept)].append(cue)
+    for (kind, concept), group in grouped.items():
+        positive = [c for c in group if not c.negated]
+        chosen = positive or group
+        negated = not positive
+        if kind == "objection" and negated:
+            continue  # "价格倒不是最担心的": no price objection at all
+        confidence = _noisy_or(base * (HEDGE_FACTOR if c.hedged else 1.0) for c in chosen)
+        first = chosen[0]
+        out.append(
+            Signal(
+                kind,
+                concept,
+                evidence(first, confidence),
+                side,
+                round(confidence, 4),
+                negated=negated,
+                hedged=all(c.hedged for c in chosen),
+                person=person,
+                cues=tuple(turn.text[c.start : c.end] for c in chosen),
+            )
+        )
+
+    topics = [c for c in cues if c.kind == "need"]
+    for cue in topics:
+        requirement = has_lex(cues, "requirement", cue.clause)
+        question = has_lex(cues, "question", cue.clause) or turn.text[cue.clause.end :].startswith(
+            ("？", "?")
+        )
+        complaint = has_lex(cues, "complaint", cue.clause) or has_lex(cues, "complaint")
+        negative = any(
+            c.kind in ("objection",) or (c.kind == "emotion" and c.concept in NEGATIVE_EMOTIONS)
+            for c in cues
+            if c.clause == cue.clause
+        )
+        if cue.negated and not complaint:
+            continue
+        confidence = base * (HEDGE_FACTOR if cue.hedged else 1.0)
+        if requirement and not cue.negated:
+            out.append(_topic_signal("need", cue, turn, side, person, confidence, evidence))
+        if question or complaint or negative or cue.negated:
+            out.append(_topic_signal("concern", cue, turn, side, person, confidence, evidence))
+    if not topics:
+        for cue in cues:
+            if cue.kind == "lex" and cue.name == "requirement" and side != VENDOR:
+                confidence = base * (HEDGE_FACTOR if cue.hedged else 1.0)
+                out.append(
+                    Signal(
+                        "need",
+                        None,
+                        evidence(cue, confidence),
+                        side,
+                        round(confidence, 4),
+                        person=person,
+                    )
+                )
+                break
+
+    emotion = turn_emotion(turn, cues, side)
+    if emotion is not None:
+        concept, cue, confidence = emotion
+        ev = (
+            evidence(cue, confidence)
+            if cue
+            else Evidence(turn.index, turn.start, turn.end, turn.text, extractor, confidence)
+        )
+        out.append(Signal("emotion", concept, ev, side, round(confidence, 4), person=person))
+
+    for cue in cues:
+        if cue.kind == "lex" and cue.name == "decision-authority":
+            out.append(Signal("decision", None, evidence(cue, base), side, base, person=person))
+    return out
+
+
+def _topic_signal(kind, cue, turn, side, person, confidence, evidence) -> Signal:
+    return Signal(
+        kind,
+        cue.concept,
+        evidence(cue, confidence),
+        side,
+        round(confidence, 4),
+        negated=cue.negated,
+        hedged=cue.hedged,
+        about=cue.concept,
+        person=person,
+        cues=(turn.text[cue.start : cue.end],),
+    )
+
+
+def turn_emotion(turn: Turn, cues: list[Cue], side: str) -> tuple[str, Cue | None, float] | None:
+    """The turn's dominant emotion: (emotion IRI, the deciding cue, confidence), or None."""
+    votes: dict[str, float] = defaultdict(float)
+    deciding: dict[str, Cue] = {}
+    for cue in cues:
+        if cue.kind != "emotion":
+            continue
+        concept = cue.concept
+        if cue.sarcastic and concept in POSITIVE_EMOTIONS:
+            concept = str(EMOTION["disappointed"])
+        elif cue.negated and concept in POSITIVE_EMOTIONS:
+            concept = str(EMOTION["skeptical"])
+        elif cue.negated and concept in NEGATIVE_EMOTIONS:
+            continue  # "不着急", "not worried": no emotion to record
+        weight = HEDGE_FACTOR if cue.hedged else 1.0
+        votes[concept] += weight
+        deciding.setdefault(concept, cue)
+    exclaims = (
+        turn.text.count("！！")
+        + turn.text.count("!!")
+        + turn.text.count("？？")
+        + turn.text.count("??")
+    )
+    if exclaims and side != VENDOR and not any(c in POSITIVE_EMOTIONS for c in votes):
+        votes[str(EMOTION["angry"])] += 0.5 * exclaims
+    if not votes:
+        return None
+    best = max(votes, key=lambda c: (votes[c], c in NEGATIVE_EMOTIONS))
+    confidence = min(0.9, 0.45 + 0.15 * votes[best])
+    return best, deciding.get(best), confidence
+
+
+def _noisy_or(values) -> float:
+    remaining = 1.0
+    for value in values:
+        remaining *= 1.0 - max(0.0, min(1.0, value))
+    return 1.0 - remaining

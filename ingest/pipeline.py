@@ -1,0 +1,240 @@
+"""The ingest pipeline: files in, one named graph per interaction out.
+
+::
+
+    file --read--> Interaction --pii--> de-identified Interaction --extract--> Extraction
+         --rdf--> triples --store--> the interaction's named graph (one transaction)
+
+:class:`Processor` runs the stages for one interaction without storing
+anything (``semcrm extract`` and ``semcrm redact`` are dry runs over it);
+:func:`ingest` runs it over files and folders and writes to a store.
+
+Idempotence: an interaction's IRI is minted from its content hash. When the
+store already holds that graph written by the same extractor version from
+the same ontology, the record is *unchanged* and nothing is written; when
+either changed, the graph is *replaced* in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from semcrm.ingest.errors import IngestError, RejectedInput
+from semcrm.ingest.extract import EXTRACTOR_VERSION, Extraction, Extractor
+from semcrm.ingest.model import Interaction
+from semcrm.ingest.pii import Pseudonymizer, Redaction, load_or_create_secret, redact, redact_text
+from semcrm.ingest.rdf import interaction_triples
+from semcrm.ingest.readers import iter_files, read_path_with_rejections
+from semcrm.ontology import iris
+from semcrm.ontology.loader import Ontology
+from semcrm.ontology.namespaces import SEMCRM
+from semcrm.ontology.store import KnowledgeStore
+
+log = logging.getLogger("semcrm.ingest")
+
+_EXTRACTOR_VERSION = ox.NamedNode(f"{SEMCRM}extractorVersion")
+_ONTOLOGY_DIGEST = ox.NamedNode(f"{SEMCRM}ontologyDigest")
+
+
+@dataclass(frozen=True)
+class Processed:
+    """One interaction through every stage, nothing stored."""
+
+    redaction: Redaction
+    extraction: Extraction
+    triples: list
+
+
+class Processor:
+    """Runs read -> de-identify -> extract -> RDF for single interactions."""
+
+    def __init__(
+        self, ontology: Ontology, secret: bytes, extractor: Extractor | None = None
+    ) -> None:
+        self.ontology = ontology
+        self.pseudonymizer = Pseudonymizer(secret)
+        self.extractor = extractor or Extractor(ontology)
+
+    def process(self, interaction: Interaction) -> Processed:
+        redaction = redact(interaction, self.pseudonymizer)
+        redaction.interaction.check()
+        extraction = self.extractor.extract(redaction)
+        name, _ = redact_text(os.path.basename(interaction.source.path), self.pseudonymizer)
+        triples = interaction_triples(extraction, redaction, self.ontology.digest, name)
+        return Processed(redaction, extraction, triples)
+
+
+@dataclass
+class IngestedRecord:
+    iri: str
+    source: str  # de-identified file name, with the record's part
+    format: str
+    kind: str
+    status: str  # "new", "replaced", "unchanged"
+    triples: int
+
+
+@dataclass
+class Rejection:
+    file: str
+    reason: str
+    where: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"file": self.file, "where": self.where, "reason": self.reason}
+
+
+@dataclass
+class IngestReport:
+    records: list[IngestedRecord] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    files: int = 0
+    triples_before: int = 0
+    triples_after: int = 0
+    seconds: float = 0.0
+
+    @property
+    def formats(self) -> dict[str, int]:
+        return dict(sorted(Counter(r.format for r in self.records).items()))
+
+    @property
+    def statuses(self) -> dict[str, int]:
+        return dict(sorted(Counter(r.status for r in self.records).items()))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "interactions": [
+                {
+                    "id": r.iri,
+                    "source": r.source,
+                    "format": r.format,
+                    "kind": r.kind,
+                    "status": r.status,
+                    "triples": r.triples,
+                }
+                for r in self.records
+            ],
+            "formats": self.formats,
+            "statuses": self.statuses,
+            "rejected": [r.to_dict() for r in self.rejected],
+            "triples_before": self.triples_before,
+            "triples_after": self.triples_after,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+Progress = Callable[[Path], None]
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: KnowledgeStore,
+    ontology: Ontology,
+    *,
+    processor: Processor | None = None,
+    progress: Progress | None = None,
+    files: list[Path] | None = None,
+) -> IngestReport:
+    """Ingest files and folders (recursively) into ``store``.
+
+    A file that cannot be read, or a record that fails a later stage, is
+    rejected with its reason; the batch goes on and nothing of the rejected
+    record is written.
+    """
+    started = time.perf_counter()
+    store.ensure_ontology(ontology)
+    processor = processor or Processor(ontology, load_or_create_secret(store.data_dir))
+    report = IngestReport(triples_before=len(store))
+    for path in files if files is not None else list(iter_files(paths)):
+        report.files += 1
+        if progress:
+            progress(path)
+        interactions, rejections = read_path_with_rejections(path)
+        for rejection in rejections:
+            report.rejected.append(_rejection(rejection, path))
+        for interaction in interactions:
+            try:
+                record = _ingest_one(interaction, store, ontology, processor)
+            except IngestError as exc:
+                report.rejected.append(_rejection(exc, path))
+                continue
+            except Exception as exc:  # a bug must not take the rest of the batch down
+                log.exception("internal error on %s", interaction.source.content_hash[:16])
+                report.rejected.append(
+                    Rejection(
+                        str(path),
+                        f"internal error in the pipeline ({type(exc).__name__}); "
+                        "the record was skipped, please report it with the log",
+                        interaction.source.part,
+                    )
+                )
+                continue
+            report.records.append(record)
+            log.info(
+                "%s %s %s %d triples", record.status, record.iri, record.format, record.triples
+            )
+    report.triples_after = len(store)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_one(
+    interaction: Interaction, store: KnowledgeStore, ontology: Ontology, processor: Processor
+) -> IngestedRecord:
+    graph = iris.interaction(interaction.source.content_hash)
+    status = "new"
+    if store.has_graph(graph):
+        if _same_version(store, graph, ontology.digest):
+            triples = sum(1 for _ in store.triples(graph))
+            return IngestedRecord(
+                graph.value,
+                _source_label(interaction, processor),
+                interaction.source.format,
+                interaction.kind,
+                "unchanged",
+                triples,
+            )
+        status = "replaced"
+    processed = processor.process(interaction)
+    store.replace_graph(graph, processed.triples)
+    return IngestedRecord(
+        graph.value,
+        _source_label(interaction, processor),
+        interaction.source.format,
+        interaction.kind,
+        status,
+        len(processed.triples),
+    )
+
+
+def _same_version(store: KnowledgeStore, graph: ox.NamedNode, digest: str) -> bool:
+    version = next(store.oxigraph.quads_for_pattern(graph, _EXTRACTOR_VERSION, None, graph), None)
+    stored_digest = next(
+        store.oxigraph.quads_for_pattern(graph, _ONTOLOGY_DIGEST, None, graph), None
+    )
+    return (
+        version is not None
+        and version.object.value == EXTRACTOR_VERSION
+        and stored_digest is not None
+        and stored_digest.object.value == digest
+    )
+
+
+def _source_label(interaction: Interaction, processor: Processor) -> str:
+    name, _ = redact_text(os.path.basename(interaction.source.path), processor.pseudonymizer)
+    return f"{name} ({interaction.source.part})" if interaction.source.part else name
+
+
+def _rejection(error: IngestError, path: Path) -> Rejection:
+    if isinstance(error, RejectedInput | IngestError):
+        return Rejection(error.path or str(path), error.reason, error.where)
+    return Rejection(str(path), str(error))
