@@ -201,12 +201,12 @@ def test_label_sets_have_exactly_the_devset_local_names(g, scheme, ns, cls, expe
     assert all((m, RDF.type, cls) in g for m in members)
 
 
-def test_each_intent_has_20_to_40_cues_and_25_examples_per_language(g):
+def test_each_intent_has_at_least_20_cues_and_25_examples_per_language(g):
     for name in INTENTS | {"no_known_intent"}:
         for lang in ("en", "zh"):
             cues = texts(g, INTENT[name], SEMCRM.cue, lang)
             examples = texts(g, INTENT[name], SKOS.example, lang)
-            assert 20 <= len(cues) <= 40, (name, lang, len(cues))
+            assert len(cues) >= 20, (name, lang, len(cues))
             assert len(examples) >= 25, (name, lang, len(examples))
 
 

@@ -1,0 +1,161 @@
+"""Materialisation over the store: asserted facts in, derived facts and justifications out.
+
+The asserted facts are the triples of every interaction graph plus the TBox
+(rules join instance data with ontology axioms such as ``semcrm:impliesNeed``).
+The engine's result is written as two graphs, in one transaction:
+
+* ``graph:inferred`` — the derived triples themselves, so SPARQL sees them;
+* ``graph:justifications`` — for each derived triple a ``semcrm:Statement``
+  (``rdf:subject``/``rdf:predicate``/``rdf:object``, ``semcrm:confidence``) and
+  one ``semcrm:Justification`` per distinct way it was derived
+  (``semcrm:rule``, ``semcrm:derives``, ``semcrm:premise`` statements). Premise
+  statements that are asserted record the graphs that assert them
+  (``semcrm:assertedIn``), which is where an explanation finds its quotes.
+
+A statement's IRI is a hash of its triple (:func:`semcrm.ontology.iris.statement`),
+so explanations are stable across runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from semcrm.ontology import iris
+from semcrm.ontology.loader import Ontology
+from semcrm.ontology.namespaces import (
+    INFERRED_GRAPH,
+    JUSTIFICATION_GRAPH,
+    ONTOLOGY_GRAPH,
+    RDF,
+    SEMCRM,
+    XSD,
+)
+from semcrm.ontology.store import SYSTEM_GRAPHS, KnowledgeStore
+from semcrm.reasoning.engine import Engine, Materialization
+from semcrm.reasoning.rules import Rule, load_rules
+
+Fact = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+JUSTIFICATIONS = ox.NamedNode(str(JUSTIFICATION_GRAPH))
+_ONTOLOGY = ox.NamedNode(str(ONTOLOGY_GRAPH))
+
+
+def _p(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{SEMCRM}{name}")
+
+
+_A = ox.NamedNode(str(RDF.type))
+_SUBJECT = ox.NamedNode(str(RDF.subject))
+_PREDICATE = ox.NamedNode(str(RDF.predicate))
+_OBJECT = ox.NamedNode(str(RDF.object))
+
+
+def _decimal(value: float) -> ox.Literal:
+    return ox.Literal(f"{value:.6f}", datatype=ox.NamedNode(str(XSD.decimal)))
+
+
+def _boolean(value: bool) -> ox.Literal:
+    return ox.Literal("true" if value else "false", datatype=ox.NamedNode(str(XSD.boolean)))
+
+
+@dataclass
+class ReasoningReport:
+    asserted: int
+    derived: int
+    justifications: int
+    rules: int
+    seconds: float
+    per_rule: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "asserted": self.asserted,
+            "derived": self.derived,
+            "justifications": self.justifications,
+            "rules": self.rules,
+            "seconds": round(self.seconds, 3),
+            "per_rule": self.per_rule,
+        }
+
+
+def asserted_facts(store: KnowledgeStore) -> tuple[list[Fact], dict[Fact, list[ox.NamedNode]]]:
+    """Every asserted triple (deduplicated) and the graphs asserting it."""
+    where: dict[Fact, list[ox.NamedNode]] = defaultdict(list)
+    for quad in store.quads():
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode):
+            continue
+        if graph in SYSTEM_GRAPHS and graph != _ONTOLOGY:
+            continue
+        where[(quad.subject, quad.predicate, quad.object)].append(graph)  # type: ignore[index]
+    return list(where), where
+
+
+def materialize(
+    store: KnowledgeStore, ontology: Ontology, rules: list[Rule] | None = None
+) -> ReasoningReport:
+    """Recompute every derived fact and rewrite the inferred and justification graphs."""
+    started = time.perf_counter()
+    store.ensure_ontology(ontology)
+    rules = rules if rules is not None else load_rules(ontology.graph)
+    facts, where = asserted_facts(store)
+    result = Engine(rules).materialize(facts)
+    inferred, justification_triples, count = _graphs(result, where)
+    store.replace_graphs({INFERRED: inferred, JUSTIFICATIONS: justification_triples})
+    per_rule: dict[str, int] = defaultdict(int)
+    for justifications in result.derived.values():
+        for justification in justifications:
+            per_rule[justification.rule] += 1
+    return ReasoningReport(
+        asserted=len(facts),
+        derived=len(result.derived),
+        justifications=count,
+        rules=len(rules),
+        seconds=time.perf_counter() - started,
+        per_rule=dict(sorted(per_rule.items())),
+    )
+
+
+def _graphs(
+    result: Materialization, where: dict[Fact, list[ox.NamedNode]]
+) -> tuple[list[Fact], list[Fact], int]:
+    inferred: list[Fact] = []
+    out: dict[Fact, None] = {}
+    described: set[ox.NamedNode] = set()
+    count = 0
+
+    def statement(fact: Fact, derived: bool) -> ox.NamedNode:
+        s, p, o = fact
+        iri = iris.statement(s, p, o)
+        if iri not in described:
+            described.add(iri)
+            out[(iri, _A, _p("Statement"))] = None
+            out[(iri, _SUBJECT, s)] = None  # type: ignore[index]
+            out[(iri, _PREDICATE, p)] = None
+            out[(iri, _OBJECT, o)] = None  # type: ignore[index]
+            out[(iri, _p("derived"), _boolean(derived))] = None
+            if derived:
+                out[(iri, _p("confidence"), _decimal(result.confidence.get(fact, 1.0)))] = None
+            else:
+                for graph in where.get(fact, ()):
+                    out[(iri, _p("assertedIn"), graph)] = None
+        return iri
+
+    for fact in sorted(result.derived, key=lambda f: (str(f[0]), str(f[1]), str(f[2]))):
+        inferred.append(fact)
+        conclusion = statement(fact, True)
+        for justification in result.derived[fact]:
+            count += 1
+            j = iris.justification(justification.rule, justification.premises)
+            out[(j, _A, _p("Justification"))] = None
+            out[(j, _p("rule"), ox.NamedNode(justification.rule))] = None
+            out[(j, _p("derives"), conclusion)] = None
+            out[(j, _p("confidence"), _decimal(justification.confidence))] = None
+            for premise in justification.premises:
+                out[(j, _p("premise"), statement(premise, premise in result.derived))] = None
+    return inferred, list(out), count
