@@ -41,3 +41,70 @@ def devset_dir(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def corpora_dir(shared_dir: Path) -> Path:
     return shared_dir / "corpora"
+
+
+# -- a real store with the demo samples, and the real API over HTTP ------------------------
+
+SAMPLES = REPO / "samples"
+
+
+@pytest.fixture(scope="session")
+def ontology():
+    """The shipped ontology plus the demo vendor's catalogue (samples/ontology)."""
+    from semcrm.ontology.loader import load_ontology
+
+    return load_ontology([SAMPLES / "ontology"])
+
+
+@pytest.fixture(scope="session")
+def samples_data(tmp_path_factory, ontology) -> Path:
+    """A data folder with the demo samples ingested and reasoned over (closed afterwards)."""
+    from semcrm.api.cli import install_catalogue
+    from semcrm.ingest.pipeline import ingest
+    from semcrm.ontology.store import KnowledgeStore
+    from semcrm.reasoning.materialize import materialize
+
+    data = tmp_path_factory.mktemp("samples-data")
+    install_catalogue(SAMPLES / "ontology", data)
+    with KnowledgeStore(data) as store:
+        report = ingest([SAMPLES / "records"], store, ontology)
+        assert not report.rejected, report.rejected
+        materialize(store, ontology)
+    return data
+
+
+@pytest.fixture(scope="session")
+def api_url(samples_data) -> str:
+    """The real FastAPI app served by uvicorn on a free loopback port, for the whole session."""
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from semcrm.api.main import create_app
+    from semcrm.ontology.settings import load_settings
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = load_settings(data=str(samples_data))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the API did not start within 30 s")
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -57,9 +57,8 @@ def test_store_failed_write_leaves_nothing_half_written(tmp_path):
 
 
 def test_store_second_writer_gets_a_clear_error(tmp_path):
-    with KnowledgeStore(tmp_path):
-        with pytest.raises(StoreLocked, match="open in another semcrm process"):
-            KnowledgeStore(tmp_path)
+    with KnowledgeStore(tmp_path), pytest.raises(StoreLocked, match="open in another semcrm"):
+        KnowledgeStore(tmp_path)
 
 
 def test_store_read_only_without_store_says_what_to_do(tmp_path):

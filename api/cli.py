@@ -1,0 +1,636 @@
+"""The ``semcrm`` command line: the same services as the API, for people and scripts.
+
+Every command that prints data has ``--json`` for machine output (on stdout;
+progress and messages go to stderr). Exit status: 0 when the command did its
+job (an ingest that rejected some files still did its job), 1 when it could
+not (an unknown customer, a locked or missing store, a bad query), 2 for
+wrong usage.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from semcrm.ontology.errors import SemcrmError
+from semcrm.ontology.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="semcrm",
+    help="Semantic data platform for customer operations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ontology_app = typer.Typer(help="Check and inspect the ontology.", no_args_is_help=True)
+app.add_typer(ontology_app, name="ontology")
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data", help="data folder (default ./semcrm-data, or $SEMCRM_DATA)", show_default=False
+    ),
+]
+OntologyOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--ontology", help="extra folder of Turtle files (repeatable)", show_default=False
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable JSON on stdout")]
+
+
+def _settings(data: Path | None, ontology: list[Path] | None = None) -> Settings:
+    import os
+
+    extra = os.pathsep.join(str(p) for p in ontology) if ontology else None
+    return load_settings(data=str(data) if data else None, ontology=extra)
+
+
+def _emit(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _configure_logging(settings: Settings) -> None:
+    logs = settings.data / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(logs / "semcrm.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger("semcrm")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+
+
+# -- ingest and reason --------------------------------------------------------------------
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders (recursive)")],
+    data: DataOption = None,
+    ontology: OntologyOption = None,
+    as_json: JsonOption = False,
+    progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+) -> None:
+    """Read, de-identify and extract files into the store (one named graph per interaction)."""
+    from semcrm.ingest.pipeline import ingest as run_ingest
+    from semcrm.ingest.readers import iter_files
+    from semcrm.ontology.loader import load_ontology
+    from semcrm.ontology.store import KnowledgeStore
+
+    settings = _settings(data, ontology)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        _fail(f"no such file or folder: {', '.join(missing)}", 2)
+    try:
+        _configure_logging(settings)
+        onto = load_ontology(settings.ontology_dirs)
+        files = list(iter_files(paths))
+        with KnowledgeStore(settings.data) as store:
+            report = _with_progress(
+                progress and not as_json and err.is_terminal,
+                len(files),
+                lambda tick: run_ingest(paths, store, onto, progress=tick, files=files),
+            )
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(report.to_dict())
+        return
+    statuses = ", ".join(f"{n} {s}" for s, n in report.statuses.items()) or "none"
+    err.print(
+        f"[bold]ingested[/] {len(report.records)} interactions from {report.files} files "
+        f"({statuses}) in {report.seconds:.1f}s; store: {report.triples_before} -> "
+        f"{report.triples_after} triples"
+    )
+    table = Table("format", "interactions", title="per format")
+    for fmt, count in report.formats.items():
+        table.add_row(fmt, str(count))
+    out.print(table)
+    if report.rejected:
+        err.print(f"[yellow]rejected {len(report.rejected)} file(s):[/]")
+        for rejection in report.rejected:
+            where = f" ({rejection.where})" if rejection.where else ""
+            err.print(f"  {rejection.file}{where}: {rejection.reason}")
+
+
+def _with_progress(enabled: bool, total: int, work):
+    if not enabled:
+        return work(None)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingest", total=total)
+        return work(lambda _path: bar.advance(task))
+
+
+@app.command()
+def reason(
+    data: DataOption = None, ontology: OntologyOption = None, as_json: JsonOption = False
+) -> None:
+    """Run the rules over the store: derive customer intents, needs and decision chains."""
+    from semcrm.ontology.loader import load_ontology
+    from semcrm.ontology.store import KnowledgeStore
+    from semcrm.reasoning.materialize import materialize
+
+    settings = _settings(data, ontology)
+    try:
+        onto = load_ontology(settings.ontology_dirs)
+        with KnowledgeStore(settings.data) as store:
+            report = materialize(store, onto)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(report.to_dict())
+        return
+    err.print(
+        f"[bold]reasoned[/] over {report.asserted} asserted triples with {report.rules} rules: "
+        f"{report.derived} derived triples, {report.justifications} justifications "
+        f"in {report.seconds:.2f}s"
+    )
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _read_store(data: Path | None):
+    from semcrm.ontology.store import KnowledgeStore
+
+    settings = _settings(data)
+    if not (settings.data / "store").is_dir():
+        _fail(f"{settings.data} has no store yet; run `semcrm ingest FILES` first")
+    return KnowledgeStore(settings.data)
+
+
+@app.command()
+def customers(data: DataOption = None, as_json: JsonOption = False) -> None:
+    """List customers (as GET /customers)."""
+    from semcrm.reasoning.context import ContextBuilder
+
+    try:
+        with _read_store(data) as store:
+            rows = ContextBuilder(store).customers()
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit({"customers": rows})
+        return
+    table = Table("id", "name", "kind", "interactions")
+    for row in rows:
+        table.add_row(
+            row["id"], row["name"] or row["pseudonym"] or "", row["kind"], str(row["interactions"])
+        )
+    out.print(table)
+
+
+@app.command()
+def context(
+    customer: Annotated[str, typer.Argument(help="customer id, IRI or name")],
+    data: DataOption = None,
+    lang: Annotated[str, typer.Option(help="label language: en or zh")] = "en",
+    as_json: JsonOption = False,
+) -> None:
+    """A customer's semantic context with evidence (as GET /customers/{id}/context)."""
+    from semcrm.reasoning.context import ContextBuilder
+
+    try:
+        with _read_store(data) as store:
+            payload = ContextBuilder(store, lang=lang).context(customer)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(payload)
+        return
+    print_context(payload)
+
+
+def print_context(payload: dict[str, Any], evidence_per_fact: int = 3) -> None:
+    name = payload["name"] or payload["id"]
+    out.print(f"[bold]{name}[/]  ({payload['kind']}, id {payload['id']})")
+    if payload["industry"]:
+        out.print(
+            "  industry: "
+            + " > ".join(step["label"] or "?" for step in payload["industry"]["path"])
+        )
+    for key, title in (
+        ("intents", "intents"),
+        ("stated_needs", "stated needs"),
+        ("unstated_needs", "unstated needs"),
+        ("objections", "objections"),
+    ):
+        facts = payload[key]
+        if not facts:
+            continue
+        out.print(f"  [bold]{title}[/]")
+        for fact in facts:
+            out.print(
+                f"    {fact['label']}  confidence {fact['confidence']:.2f}  [dim]{fact['iri']}[/]"
+            )
+            for evidence in fact["evidence"][:evidence_per_fact]:
+                out.print(
+                    f"      “{_short(evidence['quote'])}” [dim]({evidence.get('source')}, turn {evidence['turn']})[/]"
+                )
+    people = [p for p in payload["people"] if p["side"] == "customer"]
+    if people:
+        out.print("  [bold]decision chain[/]")
+        for person in people:
+            flag = " [red]hidden decision-maker[/]" if person["hidden_decision_maker"] else ""
+            present = "present" if person["present"] else "absent"
+            who = person["pseudonym"] or person["label"] or person["iri"]
+            out.print(f"    {who}: {', '.join(person['roles']) or '-'} ({present}){flag}")
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@app.command()
+def explain(
+    iri: Annotated[str, typer.Argument(help="a statement IRI (from `context` or `derived`)")],
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The proof tree of a fact: rule, premises, down to the quoted sentences."""
+    from semcrm.reasoning.explain import Explainer
+
+    try:
+        with _read_store(data) as store:
+            tree = Explainer(store).explain(iri)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(tree)
+        return
+    _print_tree(tree, 0)
+
+
+def _print_tree(tree: dict[str, Any], depth: int) -> None:
+    pad = "  " * depth
+    if "statement" not in tree:
+        for evidence in tree.get("evidence", []):
+            out.print(
+                f"{pad}“{_short(evidence['quote'])}” ({evidence['source']}, turn {evidence['turn']})"
+            )
+        return
+    st = tree["statement"]
+    triple = " ".join(_short_term(st[k]) for k in ("subject", "predicate", "object"))
+    kind = f"derived, confidence {st['confidence']:.2f}" if st["derived"] else "asserted"
+    out.print(f"{pad}[bold]{triple}[/] [dim]({kind})[/]")
+    for justification in tree.get("justifications", []):
+        out.print(
+            f"{pad}  because of rule [cyan]{justification['rule']['label'] or justification['rule']['iri']}[/]"
+        )
+        for premise in justification["premises"]:
+            _print_tree(premise, depth + 2)
+    for evidence in tree.get("evidence", []):
+        out.print(
+            f"{pad}  “{_short(evidence['quote'])}” [dim]({evidence['source']}, turn {evidence['turn']}, "
+            f"{evidence['start']}-{evidence['end']})[/]"
+        )
+
+
+def _short_term(term: dict[str, Any] | None) -> str:
+    if term is None:
+        return "?"
+    value = term["value"]
+    if term["type"] == "uri":
+        return (
+            value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if "#" in value or "/" in value else value
+        )
+    return f'"{_short(value, 40)}"'
+
+
+@app.command()
+def derived(data: DataOption = None, as_json: JsonOption = False) -> None:
+    """Every derived triple, with the IRI `explain` takes."""
+    from semcrm.ontology.iris import statement
+    from semcrm.reasoning.materialize import INFERRED
+
+    try:
+        with _read_store(data) as store:
+            rows = [
+                {
+                    "subject": s.value,
+                    "predicate": p.value,
+                    "object": o.value,
+                    "iri": statement(s, p, o).value,
+                }
+                for s, p, o in store.triples(INFERRED)
+            ]
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit({"derived": rows})
+        return
+    for row in rows:
+        out.print(f"{row['subject']} {row['predicate']} {row['object']}  [dim]{row['iri']}[/]")
+    err.print(f"{len(rows)} derived triples")
+
+
+@app.command()
+def sparql(
+    query: Annotated[
+        str, typer.Argument(help="a SPARQL 1.1 query, or @FILE to read it from a file")
+    ],
+    data: DataOption = None,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option(help="most rows to return")] = 10000,
+) -> None:
+    """Run a read-only SPARQL query (default graph = union of all graphs)."""
+    from semcrm.api.sparql import run_query, to_delimited, to_json, triples_as
+
+    if query.startswith("@"):
+        query = Path(query[1:]).read_text("utf-8")
+    try:
+        with _read_store(data) as store:
+            result = run_query(store, query, limit=limit)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if result.kind == "graph":
+        sys.stdout.write(
+            triples_as(result, "application/n-triples" if as_json else "text/turtle").decode()
+        )
+        return
+    if as_json:
+        _emit(to_json(result))
+        return
+    if result.kind == "ask":
+        out.print("true" if result.boolean else "false")
+        return
+    sys.stdout.write(to_delimited(result, tsv=True))
+
+
+# -- dry runs -----------------------------------------------------------------------------
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="one input file")],
+    data: DataOption = None,
+    ontology: OntologyOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Dry run on one file: print what the pipeline extracts, in the devset's gold shape. Stores nothing."""
+    from semcrm.api.goldshape import extract_file, secret_for
+    from semcrm.ingest.pipeline import Processor
+    from semcrm.ontology.loader import load_ontology
+
+    if not file.is_file():
+        _fail(f"no such file: {file}", 2)
+    settings = _settings(data, ontology)
+    try:
+        onto = load_ontology(settings.ontology_dirs)
+        records = extract_file(file, onto, Processor(onto, secret_for(settings.data)))
+    except SemcrmError as exc:
+        _fail(str(exc))
+    payload: Any = records[0] if len(records) == 1 else {"records": records}
+    if as_json:
+        _emit(payload)
+        return
+    out.print_json(json.dumps(payload, ensure_ascii=False))
+
+
+@app.command()
+def redact(
+    file: Annotated[Path, typer.Argument(help="one input file")],
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Dry run of de-identification: the redacted text and the spans found. Stores nothing."""
+    from semcrm.api.goldshape import secret_for
+    from semcrm.ingest.pii import Pseudonymizer
+    from semcrm.ingest.pii import redact as run_redact
+    from semcrm.ingest.readers import read_path
+
+    if not file.is_file():
+        _fail(f"no such file: {file}", 2)
+    settings = _settings(data)
+    try:
+        pseudonymizer = Pseudonymizer(secret_for(settings.data))
+        results = []
+        for interaction in read_path(file):
+            redaction = run_redact(interaction, pseudonymizer)
+            results.append(
+                {
+                    "text": redaction.interaction.text,
+                    "spans": [
+                        {"start": s.start, "end": s.end, "type": s.type, "text": s.text}
+                        for s in redaction.spans
+                    ],
+                }
+            )
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(results[0] if len(results) == 1 else {"records": results})
+        return
+    for result in results:
+        sys.stdout.write(result["text"] + "\n")
+        err.print(f"{len(result['spans'])} spans redacted")
+
+
+@app.command("eval")
+def evaluate_command(
+    directory: Annotated[Path, typer.Argument(help="folder of records with <id>.gold.json files")],
+    ontology: OntologyOption = None,
+    as_json: JsonOption = False,
+    verbose: Annotated[bool, typer.Option(help="list per-record intent misses")] = False,
+) -> None:
+    """Score extraction against gold files: precision, recall and F1 per field."""
+    import secrets as _secrets
+
+    from semcrm.api.evaluate import FIELDS, evaluate
+    from semcrm.ingest.pipeline import Processor
+    from semcrm.ontology.loader import load_ontology
+
+    if not directory.is_dir():
+        _fail(f"no such folder: {directory}", 2)
+    try:
+        onto = load_ontology(list(ontology or []))
+        report = evaluate(
+            directory, onto, Processor(onto, _secrets.token_bytes(32)), verbose=verbose
+        )
+    except SemcrmError as exc:
+        _fail(str(exc))
+    payload = report.to_dict()
+    if verbose:
+        payload["misses"] = report.misses
+    if as_json:
+        _emit(payload)
+        return
+    table = Table(
+        "field", "precision", "recall", "F1", "tp", "fp", "fn", title=f"{report.records} records"
+    )
+    for name in FIELDS:
+        s = payload["fields"][name]
+        table.add_row(
+            name,
+            f"{s['precision']:.3f}",
+            f"{s['recall']:.3f}",
+            f"{s['f1']:.3f}",
+            f"{s['tp']:g}",
+            f"{s['fp']:g}",
+            f"{s['fn']:g}",
+        )
+    out.print(table)
+    for name, acc in payload["accuracy"].items():
+        out.print(f"{name}: {acc['accuracy']:.3f} ({acc['right']:g}/{acc['total']})")
+    ind = payload["industry"]
+    out.print(
+        f"industry (finest gold concept or its parent reached): {ind['rate']:.3f} ({ind['hits']}/{ind['records']})"
+    )
+    if verbose:
+        for miss in report.misses:
+            out.print(miss)
+
+
+# -- serving and the main job ------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    data: DataOption = None,
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+) -> None:
+    """Serve the API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from semcrm.api.main import create_app
+
+    settings = load_settings(data=str(data) if data else None, host=host, port=port)
+    err.print(f"serving {settings.data} on http://{settings.host}:{settings.port} (docs at /docs)")
+    try:
+        uvicorn.run(
+            create_app(settings), host=settings.host, port=settings.port, log_level="warning"
+        )
+    except SemcrmError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def demo(
+    data: DataOption = None,
+    samples: Annotated[
+        Path, typer.Option(help="folder with records/ to ingest and ontology/ to load")
+    ] = Path("samples"),
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="start the API afterwards")
+    ] = True,
+    port: Annotated[int | None, typer.Option(help="port for the API")] = None,
+) -> None:
+    """The main job on the embedded store: ingest the samples, reason, summarise, serve."""
+    from semcrm.ingest.pipeline import ingest as run_ingest
+    from semcrm.ontology.loader import load_ontology
+    from semcrm.ontology.store import KnowledgeStore
+    from semcrm.reasoning.context import ContextBuilder
+    from semcrm.reasoning.materialize import materialize
+
+    settings = _settings(data)
+    try:
+        install_catalogue(samples / "ontology", settings.data)
+        settings = _settings(data)  # now with <data>/ontology
+        _configure_logging(settings)
+        onto = load_ontology(settings.ontology_dirs)
+        with KnowledgeStore(settings.data) as store:
+            report = run_ingest([samples / "records"], store, onto)
+            reasoning = materialize(store, onto)
+            builder = ContextBuilder(store)
+            contexts = [builder.context(c["id"]) for c in builder.customers()]
+    except SemcrmError as exc:
+        _fail(str(exc))
+    err.print(
+        f"[bold]ingested[/] {len(report.records)} interactions ({report.statuses}); "
+        f"[bold]derived[/] {reasoning.derived} facts with {reasoning.justifications} justifications"
+    )
+    for rejection in report.rejected:
+        err.print(f"  [yellow]rejected[/] {rejection.file}: {rejection.reason}")
+    for payload in contexts:
+        print_context(payload)
+    if serve_after:
+        serve(data=settings.data, host=None, port=port)
+
+
+def install_catalogue(folder: Path, data_dir: Path) -> list[Path]:
+    """Copy a folder's Turtle files into ``<data>/ontology``, which every command loads."""
+    import shutil
+
+    target = data_dir / "ontology"
+    copied = []
+    for source in sorted(folder.glob("*.ttl")) if folder.is_dir() else []:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target / source.name)
+        copied.append(target / source.name)
+    return copied
+
+
+# -- the ontology ------------------------------------------------------------------------
+
+
+@ontology_app.command("check")
+def ontology_check(ontology: OntologyOption = None, as_json: JsonOption = False) -> None:
+    """Load every module and run HermiT: consistency and unsatisfiable classes."""
+    from semcrm.ontology.consistency import check_consistency
+    from semcrm.ontology.loader import load_ontology
+    from semcrm.reasoning.rules import load_rules
+
+    try:
+        onto = load_ontology(list(ontology or []))
+        rules = load_rules(onto.graph)
+        report = check_consistency(onto)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    payload = {
+        **report.to_dict(),
+        "files": [str(f) for f in onto.files],
+        "triples": len(onto.graph),
+        "rules": len(rules),
+    }
+    if as_json:
+        _emit(payload)
+    else:
+        verdict = "consistent" if payload["consistent"] else "NOT consistent"
+        err.print(
+            f"{len(onto.files)} files, {payload['triples']} triples, {len(rules)} rules: {verdict} ({report.reasoner})"
+        )
+        for iri in report.unsatisfiable:
+            err.print(f"  unsatisfiable: {iri}")
+    if not payload["consistent"]:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""What endpoints receive through ``Depends``: the settings and the open store."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from semcrm.ontology.settings import Settings
+from semcrm.ontology.store import KnowledgeStore
+from semcrm.reasoning.context import ContextBuilder
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> KnowledgeStore:
+    return request.app.state.store
+
+
+def get_context_builder(request: Request) -> ContextBuilder:
+    lang = request.query_params.get("lang", "en")
+    return ContextBuilder(request.app.state.store, lang=lang if lang in ("en", "zh") else "en")

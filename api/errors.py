@@ -1,0 +1,56 @@
+"""One JSON error shape for the whole API, and the handlers that produce it.
+
+Every error response is::
+
+    {"ok": false, "status": 404, "error": "no customer matches 'acme'; ...", "errors": [...]}
+
+``errors`` lists the individual problems (for validation errors, each with
+its location). Domain exceptions map to status codes here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from semcrm.api.sparql import QueryFailed, QueryRefused
+from semcrm.ontology.errors import SemcrmError, StoreError
+from semcrm.reasoning.context import UnknownCustomer
+from semcrm.reasoning.explain import UnknownStatement
+
+STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (UnknownCustomer, 404),
+    (UnknownStatement, 404),
+    (QueryRefused, 403),
+    (QueryFailed, 400),
+    (StoreError, 503),
+    (SemcrmError, 400),
+)
+
+
+def error_body(status: int, message: str, errors: list | None = None) -> dict:
+    return {"ok": False, "status": status, "error": message, "errors": errors or [message]}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(SemcrmError)
+    async def semcrm_error(_: Request, exc: SemcrmError) -> JSONResponse:
+        status = next(code for cls, code in STATUS if isinstance(exc, cls))
+        return JSONResponse(error_body(status, str(exc)), status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.status_code, str(exc.detail)), status_code=exc.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        message = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems)
+        return JSONResponse(error_body(422, message, problems), status_code=422)

@@ -1,0 +1,177 @@
+"""The real FastAPI app over HTTP (uvicorn on loopback), on a real store of the demo samples."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+
+@pytest.fixture(scope="module")
+def client(api_url):
+    with httpx.Client(base_url=api_url, timeout=30) as client:
+        yield client
+
+
+def test_api_health_reports_the_store(client):
+    body = client.get("/health").json()
+    assert body["ok"] is True
+    assert body["interactions"] == 3
+    assert body["triples"] > 1000
+
+
+def test_api_customers_lists_each_customer_with_an_id(client):
+    customers = client.get("/customers").json()["customers"]
+    names = {c["name"] for c in customers}
+    assert names == {"江苏晟阳新能源工程有限公司", "Harbor & Vale Cold Storage Ltd"}
+    assert all(c["id"] and c["iri"].endswith(c["id"]) for c in customers)
+
+
+def _customer(client, name):
+    customers = client.get("/customers").json()["customers"]
+    return next(c for c in customers if c["name"] == name)
+
+
+def test_api_context_gives_intents_with_confidence_and_quotes(client):
+    customer = _customer(client, "江苏晟阳新能源工程有限公司")
+    context = client.get(f"/customers/{customer['id']}/context").json()
+    assert context["interactions"] and len(context["interactions"]) == 2
+    intents = {i["concept"].rsplit("/", 1)[-1]: i for i in context["intents"]}
+    assert "evaluate_purchase" in intents
+    for intent in context["intents"]:
+        assert 0 < intent["confidence"] <= 1
+        assert intent["evidence"], intent
+        for evidence in intent["evidence"]:
+            assert evidence["quote"]
+            assert evidence["interaction"].startswith("https://w3id.org/semcrm/id/interaction/")
+
+
+def test_api_context_quotes_are_exact_substrings_of_the_stored_text(client):
+    customer = _customer(client, "Harbor & Vale Cold Storage Ltd")
+    context = client.get(f"/customers/{customer['id']}/context").json()
+    facts = context["intents"] + context["stated_needs"] + context["unstated_needs"]
+    assert facts
+    for fact in facts:
+        for evidence in fact["evidence"]:
+            iri = evidence["interaction"]
+            query = f"SELECT ?text WHERE {{ GRAPH ?g {{ <{iri}> semcrm:text ?text }} }}"
+            rows = client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+            text = rows[0]["text"]["value"]
+            assert text[evidence["start"] : evidence["end"]] == evidence["quote"]
+
+
+def test_api_explain_walks_back_to_the_quote(client):
+    customer = _customer(client, "江苏晟阳新能源工程有限公司")
+    intent = client.get(f"/customers/{customer['id']}/context").json()["intents"][0]
+    tree = client.get("/explain", params={"iri": intent["iri"]}).json()
+    assert tree["statement"]["derived"] is True
+    assert tree["justifications"][0]["rule"]["iri"].startswith("https://w3id.org/semcrm/rule/")
+    leaves = _leaves(tree)
+    assert {e["quote"] for e in intent["evidence"]} <= {e["quote"] for e in leaves}
+    assert all({"interaction", "turn", "start", "end", "quote"} <= set(e) for e in leaves)
+
+
+def _leaves(tree):
+    out = list(tree.get("evidence", []))
+    for justification in tree.get("justifications", []):
+        for premise in justification["premises"]:
+            out += _leaves(premise)
+    return out
+
+
+def test_api_explain_unknown_iri_is_a_404_in_the_error_shape(client):
+    response = client.get("/explain", params={"iri": "https://example.org/nothing"})
+    assert response.status_code == 404
+    body = response.json()
+    assert body["ok"] is False and body["status"] == 404 and "semcrm derived" in body["error"]
+
+
+def test_api_unknown_customer_is_a_404(client):
+    response = client.get("/customers/nobody/context")
+    assert response.status_code == 404
+    assert response.json()["error"].startswith("no customer matches")
+
+
+def test_api_sparql_get_returns_standard_json(client):
+    response = client.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?x a semcrm:Interaction }"}
+    )
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    body = response.json()
+    assert body["head"]["vars"] == ["n"]
+    assert int(body["results"]["bindings"][0]["n"]["value"]) >= 0
+
+
+def test_api_sparql_post_form_and_direct_body_agree(client):
+    query = "SELECT ?c WHERE { ?x semcrm:customer ?c } ORDER BY ?c"
+    form = client.post("/sparql", data={"query": query}).json()
+    direct = client.post(
+        "/sparql", content=query.encode(), headers={"content-type": "application/sparql-query"}
+    ).json()
+    assert form == direct and form["results"]["bindings"]
+
+
+def test_api_sparql_ask_and_construct(client):
+    ask = client.get("/sparql", params={"query": "ASK { ?x semcrm:hasIntent ?i }"}).json()
+    assert ask["boolean"] is True
+    turtle = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT { ?c semcrm:hasIntent ?i } WHERE { ?c semcrm:hasIntent ?i }"},
+        headers={"accept": "text/turtle"},
+    )
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert "hasIntent" in turtle.text
+
+
+def test_api_sparql_csv(client):
+    response = client.get(
+        "/sparql",
+        params={"query": "SELECT ?x WHERE { ?x a semcrm:Interaction } LIMIT 1"},
+        headers={"accept": "text/csv"},
+    )
+    assert response.text.splitlines()[0] == "x"
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"method": "POST", "data": {"update": "DROP ALL"}},
+        {
+            "method": "POST",
+            "content": b"DROP ALL",
+            "headers": {"content-type": "application/sparql-update"},
+        },
+        {"method": "GET", "params": {"query": "DELETE WHERE { ?s ?p ?o }"}},
+        {"method": "GET", "params": {"query": "PREFIX x: <urn:x:> INSERT DATA { x:a x:b x:c }"}},
+        {
+            "method": "GET",
+            "params": {
+                "query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+            },
+        },
+    ],
+)
+def test_api_sparql_refuses_updates_and_federation(client, request_kwargs):
+    before = client.get("/health").json()["triples"]
+    method = request_kwargs.pop("method")
+    response = client.request(method, "/sparql", **request_kwargs)
+    assert response.status_code == 403
+    assert response.json()["ok"] is False
+    assert client.get("/health").json()["triples"] == before
+
+
+def test_api_sparql_syntax_error_is_a_400_naming_the_problem(client):
+    response = client.get("/sparql", params={"query": "SELECT WHERE {"})
+    assert response.status_code == 400
+    assert "not a valid SPARQL query" in response.json()["error"]
+
+
+def test_api_openapi_docs_are_served(client):
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {
+        "/health",
+        "/customers",
+        "/customers/{customer_id}/context",
+        "/explain",
+        "/sparql",
+    } <= set(paths)
