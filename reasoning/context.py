@@ -19,7 +19,7 @@ from semcrm.ontology.errors import SemcrmError
 from semcrm.ontology.iris import statement
 from semcrm.ontology.namespaces import PREFIXES, SEMCRM
 from semcrm.ontology.store import KnowledgeStore
-from semcrm.reasoning.explain import Explainer, evidence_leaves
+from semcrm.reasoning.explain import Explainer, dedupe_evidence, evidence_leaves
 
 EVIDENCE_PER_FACT = 5
 
@@ -136,7 +136,7 @@ class ContextBuilder:
                 tree = self.explainer.explain(iri.value)
             except SemcrmError:
                 continue
-            evidence = rank_evidence(evidence_leaves(tree))
+            evidence = rank_evidence(evidence_leaves(tree, dedupe=False))
             facts.append(
                 {
                     "iri": iri.value,
@@ -287,9 +287,10 @@ CONTEXT_PREDICATES = {f"{SEMCRM}{name}" for name in ("customer", "name", "inInte
 
 
 def rank_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Quotes of what was said first, quotes that only name the customer last."""
+    """The quotes of what was said; quotes that only name the customer are left out
+    (they stay in the fact's proof tree, where ``explain`` shows them)."""
     said = [e for e in evidence if e.get("via") not in CONTEXT_PREDICATES]
-    return said + [e for e in evidence if e.get("via") in CONTEXT_PREDICATES]
+    return dedupe_evidence(said or evidence)
 
 
 def _evidence(item: dict[str, Any]) -> dict[str, Any]:

@@ -105,7 +105,7 @@ class Explainer:
                 evidence += self.triple_evidence(s, o, graph)
             for item in evidence:
                 item["via"] = p.value if p is not None else None
-            tree["evidence"] = _dedupe(evidence)[: self.max_evidence]
+            tree["evidence"] = dedupe_evidence(evidence)[: self.max_evidence]
             return tree
         justifications = []
         if depth >= MAX_DEPTH or node.value in path:
@@ -220,16 +220,20 @@ class Explainer:
         return labels[0].value if labels else None
 
 
-def evidence_leaves(tree: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every evidence object at the leaves of a proof tree, in tree order, deduplicated."""
+def evidence_leaves(tree: dict[str, Any], *, dedupe: bool = True) -> list[dict[str, Any]]:
+    """Every evidence object at the leaves of a proof tree, in tree order.
+
+    With ``dedupe`` each span appears once (first occurrence wins); without it a span
+    that supports several premises appears once per premise, each with its ``via``.
+    """
     out: list[dict[str, Any]] = list(tree.get("evidence", []))
     for justification in tree.get("justifications", []):
         for premise in justification["premises"]:
-            out += evidence_leaves(premise)
-    return _dedupe(out)
+            out += evidence_leaves(premise, dedupe=False)
+    return dedupe_evidence(out) if dedupe else out
 
 
-def _dedupe(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def dedupe_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[tuple] = set()
     out = []
     for item in evidence:

@@ -48,11 +48,17 @@ CALL = """\
 
 def test_extract_sides_the_self_introducing_caller_is_the_vendor(extract):
     extraction = extract(CALL)
-    assert [extraction.sides[i] for i in range(5)] == ["vendor", "customer", "customer", "vendor", "customer"]
+    assert [extraction.sides[i] for i in range(5)] == [
+        "vendor",
+        "customer",
+        "customer",
+        "vendor",
+        "customer",
+    ]
 
 
 def test_extract_negated_price_concern_is_not_a_price_objection(extract):
-    """"价格我们倒不是最担心的": price is explicitly not the concern."""
+    """ "价格我们倒不是最担心的": price is explicitly not the concern."""
     extraction = extract(CALL)
     assert "price_budget" not in kinds(extraction, "objection")
 
@@ -103,13 +109,15 @@ def test_extract_english_negation_hedge_and_objection(extract):
     extraction = extract(EMAIL, "renewal.eml")
     assert extraction.customer is not None and extraction.customer.name == "Lakemere Foods Ltd"
     assert "price_budget" in kinds(extraction, "objection")
-    renewal = [s for s in extraction.signals if s.kind == "intent" and s.concept.endswith("/renewal")]
+    renewal = [
+        s for s in extraction.signals if s.kind == "intent" and s.concept.endswith("/renewal")
+    ]
     assert renewal and all(s.hedged for s in renewal)
     assert all(s.confidence < 0.75 for s in renewal)
 
 
 def test_extract_signature_words_are_not_signals(extract):
-    """"Compliance Manager" in the signature is a title, not a compliance objection."""
+    """ "Compliance Manager" in the signature is a title, not a compliance objection."""
     extraction = extract(EMAIL, "renewal.eml")
     assert "compliance_security" not in kinds(extraction, "objection")
 
@@ -124,10 +132,17 @@ SARCASM = """\
 
 def test_extract_sarcastic_praise_is_negative_and_the_turn_is_found(extract):
     extraction = extract(SARCASM)
-    emotions = {s.evidence.turn: local_name(s.concept) for s in extraction.signals if s.kind == "emotion"}
+    emotions = {
+        s.evidence.turn: local_name(s.concept) for s in extraction.signals if s.kind == "emotion"
+    }
     assert emotions.get(1) in {"disappointed", "frustrated", "angry", "skeptical"}
     points = extraction.turning_points
-    assert points and local_name(points[0].before) in {"disappointed", "frustrated", "angry", "skeptical"}
+    assert points and local_name(points[0].before) in {
+        "disappointed",
+        "frustrated",
+        "angry",
+        "skeptical",
+    }
     assert points[0].trigger.turn == 2
 
 
@@ -141,3 +156,30 @@ def test_extract_evidence_quotes_are_the_text_at_their_offsets(extract):
         for person in extraction.people:
             for evidence in person.evidence:
                 assert stored[evidence.start : evidence.end] == evidence.quote
+
+
+DEFERRING = """\
+From: Orla Brennick <orla.brennick@lakemere-foods.example>
+To: Sam Okafor <sam.okafor@vendor.example>
+Subject: Proposal
+Date: Mon, 02 Mar 2026 10:00:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+Hi Sam,
+
+Our managing director, Declan Fairweather, has the final say on this, so please send
+the revised proposal to me and I will take it to him.
+
+Orla
+"""
+
+
+def test_extract_the_decider_named_a_clause_earlier_gets_the_decision(extract):
+    """ "Our director, X, has the final say": X (absent) decides, not the writer who defers to X."""
+    extraction = extract(DEFERRING, "proposal.eml")
+    absent = [p for p in extraction.people if not p.present]
+    assert [sorted(local_name(r) for r in p.roles) for p in absent] == [
+        ["economic_buyer", "hidden_influencer"]
+    ]
+    writer = next(p for p in extraction.people if p.present and p.side == "customer")
+    assert "https://w3id.org/semcrm/role/economic_buyer" not in writer.roles

@@ -118,7 +118,10 @@ class Extractor:
             for start, end, span in redaction.redacted_spans()
             if span.type == "person_name"
         ]
-        people = find_people(interaction, speaker_sides, person_spans, signals, self._title_roles)
+        title_spans = [(m.evidence.start, m.evidence.end) for m in mentions if m.kind == "title"]
+        people = find_people(
+            interaction, speaker_sides, person_spans, signals, self._title_roles, title_spans
+        )
         for competitor in (m for m in mentions if m.kind == "competitor"):
             organisations.append(
                 OrgFact(competitor.text, "competitor", [competitor.evidence], competitor.concept)

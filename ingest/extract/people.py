@@ -50,6 +50,7 @@ TECHNICAL_CAUSES = {
     for n in ("integration_compatibility", "capability_gap", "compliance_security")
 }
 AUTHORITY_ROLES = {str(ROLE["economic_buyer"])}
+MAX_ROLES = 2
 
 
 def person_key(speaker: str | None) -> str | None:
@@ -65,6 +66,7 @@ def find_people(
     person_spans: list[tuple[int, int, str, str | None]],
     signals: list[Signal],
     title_roles: Callable[[str], tuple[list[str], list[str]]],
+    title_spans: list[tuple[int, int]] = (),
 ) -> list[PersonFact]:
     """Build one :class:`PersonFact` per person.
 
@@ -76,6 +78,9 @@ def find_people(
             resolved full name's where the PII stage resolved an alias).
         signals: the interaction's signals (for roles from what people say).
         title_roles: title text -> (job-title concept IRIs, role IRIs).
+        title_spans: (start, end) of job-title mentions in the text; a title right before
+            a name ("技术负责人[PERSON-…]", "副总经理 [PERSON-…]") or right after it
+            ("[PERSON-…], Procurement Manager") is that person's.
     """
     text = interaction.text
     people: dict[str, PersonFact] = {}
@@ -140,12 +145,26 @@ def find_people(
             )
         if title:
             _add_titles(fact, title, title_roles)
+        for title_text in _titles_next_to(text, start, end, title_spans):
+            _add_titles(fact, title_text, title_roles)
 
     spans_by_key = [(start, end, aliases.get(key, key)) for start, end, key, _ in person_spans]
-    _roles_from_signals(people, signals, spans_by_key)
+    _roles_from_signals(text, people, signals, spans_by_key)
     for fact in people.values():
-        _finish_roles(fact, signals)
+        _finish_roles(text, fact, signals)
     return list(people.values())
+
+
+def _titles_next_to(
+    text: str, start: int, end: int, title_spans: list[tuple[int, int]]
+) -> list[str]:
+    out = []
+    for t_start, t_end in title_spans:
+        before = 0 <= start - t_end <= 2 and text[t_end:start].strip(" \u3000") == ""
+        after = 0 <= t_start - end <= 3 and text[end:t_start].strip(" \u3000,，(（") == ""
+        if before or after:
+            out.append(text[t_start:t_end])
+    return out
 
 
 def _mention_side(text: str, start: int, speaker_side: str) -> str:
@@ -169,21 +188,33 @@ def _add_titles(
             fact.roles.append(role)
 
 
+def _scope(text: str, signal: Signal) -> tuple[int, int]:
+    """Where a signal's subject may be: its clause, or for a decision its whole sentence
+    ("Our director, [PERSON-…], has the final say" names the decider a clause earlier)."""
+    start, end = signal.evidence.start, signal.evidence.end
+    if signal.kind != "decision":
+        return start, end
+    left = max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
+    rights = [i for i in (text.find(mark, end) for mark in _SENTENCE_ENDS) if i != -1]
+    return left, min(rights) if rights else len(text)
+
+
+_SENTENCE_ENDS = ("。", "！", "？", "!", "?", ". ", "\n")
+
+
 def _roles_from_signals(
-    people: dict[str, PersonFact], signals: list[Signal], spans: list[tuple[int, int, str]]
+    text: str,
+    people: dict[str, PersonFact],
+    signals: list[Signal],
+    spans: list[tuple[int, int, str]],
 ) -> None:
     for signal in signals:
         if signal.person is None or signal.person not in people:
             continue
         fact = people[signal.person]
-        clause = signal.evidence
-        others = {
-            key
-            for start, end, key in spans
-            if key != signal.person and clause.start <= start and end <= clause.end
-        }
-        if others:
-            continue  # "最后拍板还得[PERSON-…]": the clause is about someone else
+        low, high = _scope(text, signal)
+        if any(key != signal.person and low <= start and end <= high for start, end, key in spans):
+            continue  # "最后拍板还得[PERSON-…]": the sentence is about someone else
         if signal.kind == "objection" and signal.concept in COMMERCIAL_CAUSES:
             _add_role(fact, ROLE["commercial_evaluator"], signal.evidence)
         elif signal.kind == "objection" and signal.concept in TECHNICAL_CAUSES:
@@ -192,7 +223,7 @@ def _roles_from_signals(
             _add_role(fact, ROLE["economic_buyer"], signal.evidence)
 
 
-def _finish_roles(fact: PersonFact, signals: list[Signal]) -> None:
+def _finish_roles(text: str, fact: PersonFact, signals: list[Signal]) -> None:
     if fact.side == VENDOR:
         fact.roles = [str(ROLE["vendor_rep"])]
         return
@@ -200,20 +231,13 @@ def _finish_roles(fact: PersonFact, signals: list[Signal]) -> None:
         fact.roles = [str(ROLE["third_party"])]
         return
     if fact.present:
+        # a person plays one or two parts in a decision; titles (added first) outrank
+        # what a few of their sentences suggest
+        fact.roles = fact.roles[:MAX_ROLES]
         return
-    # Absent, customer side: does the text credit this person with the decision?
-    decides = any(
-        s.kind == "decision"
-        and any(e.start <= s.evidence.end and s.evidence.start <= e.end for e in fact.evidence)
-        for s in signals
-    )
-    for evidence in fact.evidence:
-        for signal in signals:
-            if (
-                signal.kind == "decision"
-                and signal.evidence.start <= evidence.start <= signal.evidence.end
-            ):
-                decides = True
+    # Absent, customer side: does a sentence credit this person with the decision?
+    scopes = [_scope(text, s) for s in signals if s.kind == "decision"]
+    decides = any(low <= e.start and e.end <= high for low, high in scopes for e in fact.evidence)
     if decides:
         _add_role(fact, ROLE["economic_buyer"], None)
     if decides or AUTHORITY_ROLES.intersection(fact.roles):
