@@ -8,9 +8,11 @@ and devset are read from ``../shared`` (where CI puts them), never copied.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import serve
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,37 +76,7 @@ def samples_data(tmp_path_factory, ontology) -> Path:
 
 
 @pytest.fixture(scope="session")
-def api_url(samples_data) -> str:
-    """The real FastAPI app served by uvicorn on a free loopback port, for the whole session."""
-    import socket
-    import threading
-    import time
-
-    import httpx
-    import uvicorn
-
-    from semcrm.api.main import create_app
-    from semcrm.ontology.settings import load_settings
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings = load_settings(data=str(samples_data))
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("the API did not start within 30 s")
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+def api_url(samples_data) -> Iterator[str]:
+    """The API over the demo samples, for the whole session."""
+    with serve(samples_data) as url:
+        yield url

@@ -9,38 +9,14 @@ string (and its decoded form where the raw text is encoded).
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
+from support import gold_pii, leaks
 from typer.testing import CliRunner
 
 from semcrm.api.cli import app
 
 runner = CliRunner()
-
-
-def _gold_pii(devset_dir) -> list[tuple[str, str]]:
-    values: list[tuple[str, str]] = []
-    for path in sorted(devset_dir.glob("*.gold.json")):
-        gold = json.loads(path.read_text("utf-8"))
-        for item in gold["pii"]:
-            values.append((gold["id"], item["text"]))
-            if item.get("decoded"):
-                values.append((gold["id"], item["decoded"]))
-    return values
-
-
-def _alternative(value: str) -> str:
-    """Latin names match as words ("Ben" is not in "Benefits"); everything else as written."""
-    escaped = re.escape(value)
-    if re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", value):
-        return rf"(?<![A-Za-z]){escaped}(?![A-Za-z])"
-    return escaped
-
-
-def _leaks(values: list[tuple[str, str]], text: str) -> list[str]:
-    """Values found in ``text``: a fast substring test first, the word-aware pattern to confirm."""
-    return sorted({v for _, v in values if v in text and re.search(_alternative(v), text)})
 
 
 @pytest.fixture(scope="module")
@@ -55,20 +31,20 @@ def devset_data(tmp_path_factory, devset_dir):
 
 
 @pytest.mark.slow
-def test_pii_scan_store_files_and_logs_hold_no_gold_pii(devset_data, devset_dir):
-    values = _gold_pii(devset_dir)
+def test_pii_scan_store_files_and_logs_hold_nogold_pii(devset_data, devset_dir):
+    values = gold_pii(devset_dir)
     assert len(values) > 300
     files = [p for p in devset_data.rglob("*") if p.is_file() and p.name != "secret.key"]
     assert any(p.suffix == ".sst" for p in files) and any(p.suffix == ".log" for p in files)
-    leaks = []
+    found = []
     for path in files:
         text = path.read_bytes().decode("utf-8", errors="ignore")
-        leaks += [(value, path.name) for value in _leaks(values, text)]
-    assert leaks == []
+        found += [(value, path.name) for value in leaks(values, text)]
+    assert found == []
 
 
 @pytest.mark.slow
-def test_pii_scan_no_literal_in_the_store_holds_gold_pii(devset_data, devset_dir):
+def test_pii_scan_no_literal_in_the_store_holdsgold_pii(devset_data, devset_dir):
     query = "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER (isLiteral(?o)) } }"
     result = runner.invoke(
         app, ["sparql", query, "--data", str(devset_data), "--json"], catch_exceptions=False
@@ -76,14 +52,14 @@ def test_pii_scan_no_literal_in_the_store_holds_gold_pii(devset_data, devset_dir
     literals = [b["o"]["value"] for b in json.loads(result.stdout)["results"]["bindings"]]
     assert len(literals) > 5000
     corpus = "\n".join(literals)
-    assert _leaks(_gold_pii(devset_dir), corpus) == []
+    assert leaks(gold_pii(devset_dir), corpus) == []
 
 
 @pytest.mark.slow
-def test_pii_scan_no_iri_in_the_store_holds_gold_pii(devset_data, devset_dir):
+def test_pii_scan_no_iri_in_the_store_holdsgold_pii(devset_data, devset_dir):
     query = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
     result = runner.invoke(
         app, ["sparql", query, "--data", str(devset_data), "--json"], catch_exceptions=False
     )
     iris = "\n".join(b["s"]["value"] for b in json.loads(result.stdout)["results"]["bindings"])
-    assert _leaks(_gold_pii(devset_dir), iris) == []
+    assert leaks(gold_pii(devset_dir), iris) == []
