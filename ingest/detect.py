@@ -134,6 +134,8 @@ def _json_format(text: str, path: str) -> str | None:
         document = json.loads(stripped)
     except json.JSONDecodeError:
         document = None
+    except RecursionError:
+        raise RejectedInput(path, "JSON nested too deeply to read (over 1000 levels)") from None
     else:
         shape = asr_shape(document)
         if shape:
@@ -163,7 +165,7 @@ def _is_jsonl(text: str) -> bool:
         return False
     try:
         return isinstance(json.loads(lines[0]), dict)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return opening == len(lines)
 
 

@@ -15,6 +15,11 @@ data reaches a log through an error.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import traceback
+from pathlib import Path
+
 from semcrm.ontology.errors import SemcrmError
 
 
@@ -31,3 +36,20 @@ class IngestError(SemcrmError):
 
 class RejectedInput(IngestError):
     """The input cannot be ingested as it is; nothing of it was stored."""
+
+
+def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None:
+    """Log an unexpected failure for developers without any input content.
+
+    An exception's message may quote the input (a decoder error shows the bytes it
+    choked on), so only the exception's type and the code locations of its traceback
+    are logged.
+    """
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    logger.error("%s: %s (message withheld)\n%s", what, type(error).__name__, frames)
+
+
+def logged_name(path: str) -> str:
+    """A stand-in for a file path in logs: its extension and a hash, never the name."""
+    suffix = Path(path).suffix[:12]
+    return f"file-{hashlib.sha256(path.encode('utf-8', 'replace')).hexdigest()[:12]}{suffix}"

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from semcrm.ingest.errors import IngestError, RejectedInput
+from semcrm.ingest.errors import IngestError, RejectedInput, log_failure
 from semcrm.ingest.extract import EXTRACTOR_VERSION, Extraction, Extractor
 from semcrm.ingest.model import Interaction
 from semcrm.ingest.pii import Pseudonymizer, Redaction, load_or_create_secret, redact, redact_text
@@ -36,9 +36,14 @@ from semcrm.ingest.readers import iter_files, read_path_with_rejections
 from semcrm.ontology import iris
 from semcrm.ontology.loader import Ontology
 from semcrm.ontology.namespaces import SEMCRM
-from semcrm.ontology.store import KnowledgeStore
+from semcrm.ontology.store import KnowledgeStore, utc_timestamp
 
 log = logging.getLogger("semcrm.ingest")
+
+#: Limits of one interaction: beyond these a record is rejected (memory grows with the
+#: number of facts, about 2.5 GB for a 1 MB transcript of short turns).
+MAX_TEXT = 1_000_000
+MAX_TURNS = 20_000
 
 _EXTRACTOR_VERSION = ox.NamedNode(f"{SEMCRM}extractorVersion")
 _ONTOLOGY_DIGEST = ox.NamedNode(f"{SEMCRM}ontologyDigest")
@@ -64,6 +69,14 @@ class Processor:
         self.extractor = extractor or Extractor(ontology)
 
     def process(self, interaction: Interaction) -> Processed:
+        if len(interaction.text) > MAX_TEXT or len(interaction.turns) > MAX_TURNS:
+            raise RejectedInput(
+                interaction.source.path,
+                f"the record has {len(interaction.text):,} characters in {len(interaction.turns):,} "
+                f"turns; one interaction may have at most {MAX_TEXT:,} characters and "
+                f"{MAX_TURNS:,} turns; split the file into several records",
+                interaction.source.part,
+            )
         redaction = redact(interaction, self.pseudonymizer)
         redaction.interaction.check()
         extraction = self.extractor.extract(redaction)
@@ -168,7 +181,7 @@ def ingest(
                 report.rejected.append(_rejection(exc, path))
                 continue
             except Exception as exc:  # a bug must not take the rest of the batch down
-                log.exception("internal error on %s", interaction.source.content_hash[:16])
+                log_failure(log, f"internal error on {interaction.source.content_hash[:16]}", exc)
                 report.rejected.append(
                     Rejection(
                         str(path),
@@ -183,6 +196,8 @@ def ingest(
                 "%s %s %s %d triples", record.status, record.iri, record.format, record.triples
             )
     report.triples_after = len(store)
+    if any(r.status != "unchanged" for r in report.records):
+        store.set_meta(lastIngest=utc_timestamp())
     report.seconds = time.perf_counter() - started
     return report
 

@@ -236,12 +236,22 @@ def _finish_roles(text: str, fact: PersonFact, signals: list[Signal]) -> None:
         fact.roles = fact.roles[:MAX_ROLES]
         return
     # Absent, customer side: does a sentence credit this person with the decision?
-    scopes = [_scope(text, s) for s in signals if s.kind == "decision"]
-    decides = any(low <= e.start and e.end <= high for low, high in scopes for e in fact.evidence)
-    if decides:
-        _add_role(fact, ROLE["economic_buyer"], None)
-    if decides or AUTHORITY_ROLES.intersection(fact.roles):
-        _add_role(fact, ROLE["hidden_influencer"], None)
+    deciding = [
+        signal
+        for signal in signals
+        if signal.kind == "decision"
+        and any(
+            low <= e.start and e.end <= high
+            for low, high in [_scope(text, signal)]
+            for e in fact.evidence
+        )
+    ]
+    # the clause that credits them is the evidence of their roles ("最后拍板还得[PERSON-…]")
+    proof = deciding[0].evidence if deciding else None
+    if deciding:
+        _add_role(fact, ROLE["economic_buyer"], proof)
+    if deciding or AUTHORITY_ROLES.intersection(fact.roles):
+        _add_role(fact, ROLE["hidden_influencer"], proof)
 
 
 def _add_role(fact: PersonFact, role: object, evidence: Evidence | None) -> None:

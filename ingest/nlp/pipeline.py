@@ -43,6 +43,19 @@ class PipelineInfo:
     components: list[str]
 
 
+_RUN = re.compile(r"[^\w\s]{16,}")
+
+
+def defuse(text: str) -> str:
+    """Blank out long runs of punctuation, keeping the length (and so the offsets).
+
+    spaCy's English tokenizer splits prefixes and suffixes one character at a time, which
+    is quadratic on "))))…" — a 16 KB line took a minute. A run of sixteen or more of the
+    symbols carries no meaning for extraction.
+    """
+    return _RUN.sub(lambda m: " " * len(m.group()), text) if len(text) > 15 else text
+
+
 def detect_language(text: str) -> str:
     """``"zh"``, ``"en"`` or ``"mixed"`` from the share of CJK characters and Latin words."""
     cjk = sum(1 for c in text if is_cjk(c))
@@ -74,7 +87,7 @@ class Pipelines:
     ) -> Iterator[tuple[Doc, Any]]:
         """Process (text, context) pairs; the Docs are over folded text."""
         nlp = self.for_language(lang)
-        folded = ((fold(text), context) for text, context in texts)
+        folded = ((defuse(fold(text)), context) for text, context in texts)
         yield from nlp.pipe(folded, as_tuples=True, batch_size=batch_size)
 
     def info(self) -> list[PipelineInfo]:

@@ -39,7 +39,7 @@ from pathlib import Path
 # A module import, not names: detect imports reader helpers, so either may load first.
 from semcrm.ingest import detect
 from semcrm.ingest.decode import decode_bytes, normalise_newlines
-from semcrm.ingest.errors import RejectedInput
+from semcrm.ingest.errors import RejectedInput, log_failure, logged_name
 from semcrm.ingest.model import Interaction
 from semcrm.ingest.readers.asr_json import read_aws_call_analytics, read_segments
 from semcrm.ingest.readers.base import RawFile, ReadItem
@@ -117,6 +117,10 @@ def _read_bytes(path: Path, shown: str) -> bytes:
         raise RejectedInput(shown, f"cannot be read ({error.strerror})") from None
     if path.is_dir():
         raise RejectedInput(shown, "is a folder, not a file (pass it to iter_files)")
+    if not path.is_file():
+        raise RejectedInput(
+            shown, "not a regular file (a FIFO, socket or device); nothing was read"
+        )
     if size == 0:
         raise RejectedInput(shown, "empty file")
     if size > MAX_FILE_BYTES:
@@ -186,7 +190,7 @@ def read_path_with_rejections(path: str | Path) -> tuple[list[Interaction], list
     except RejectedInput as rejection:
         return [], [rejection]
     except Exception as error:  # a reader bug must not stop the batch; see module doc
-        log.exception("reader failed on %s", shown)
+        log_failure(log, f"reader failed on {logged_name(shown)}", error)
         reason = f"could not be read ({type(error).__name__}); please report this file"
         return [], [RejectedInput(shown, reason)]
     interactions: list[Interaction] = []
@@ -197,8 +201,8 @@ def read_path_with_rejections(path: str | Path) -> tuple[list[Interaction], list
             continue
         try:
             item.check()
-        except ValueError as error:
-            log.error("reader produced an inconsistent interaction: %s", error)
+        except ValueError:
+            log.error("reader produced an inconsistent interaction in %s", logged_name(shown))
             rejections.append(
                 RejectedInput(
                     shown,
@@ -220,5 +224,5 @@ def read_path(path: str | Path) -> list[Interaction]:
     if not interactions:
         raise rejections[0] if rejections else RejectedInput(str(path), "no records found")
     for rejection in rejections:
-        log.warning("skipped %s", rejection)
+        log.warning("skipped a record of %s: %s", logged_name(str(path)), rejection.reason)
     return interactions

@@ -143,6 +143,13 @@ def read_event_log(raw: RawFile) -> list[ReadItem]:
             continue
         try:
             event = json.loads(line)
+        except RecursionError:
+            return [
+                raw.reject(
+                    "JSON nested too deeply to read (over 1000 levels); the whole log is rejected",
+                    where=f"line {number}",
+                )
+            ]
         except json.JSONDecodeError as error:
             return [
                 raw.reject(
