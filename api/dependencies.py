@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from semcrm.api.query_pool import QueryPool
 from semcrm.ontology.settings import Settings
 from semcrm.ontology.store import KnowledgeStore
 from semcrm.reasoning.context import ContextBuilder
@@ -15,6 +16,10 @@ def get_settings(request: Request) -> Settings:
 
 def get_store(request: Request) -> KnowledgeStore:
     return request.app.state.store
+
+
+def get_query_pool(request: Request) -> QueryPool:
+    return request.app.state.query_pool
 
 
 def get_context_builder(request: Request) -> ContextBuilder:

@@ -10,21 +10,42 @@ its location). Domain exceptions map to status codes here and nowhere else.
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from semcrm.api.sparql import QueryFailed, QueryRefused
+from semcrm.api.sparql import NotAcceptable, QueryFailed, QueryRefused, QueryTimeout, QueryTooLarge
+from semcrm.ingest.errors import log_failure
 from semcrm.ontology.errors import SemcrmError, StoreError
+from semcrm.ontology.neo4j.errors import (
+    CypherFailed,
+    CypherRefused,
+    CypherTimeout,
+    Neo4jNotConfigured,
+    Neo4jUnavailable,
+)
 from semcrm.reasoning.context import UnknownCustomer
-from semcrm.reasoning.explain import UnknownStatement
+from semcrm.reasoning.explain import InvalidIri, UnknownStatement
+
+log = logging.getLogger("semcrm.api")
 
 STATUS: tuple[tuple[type[Exception], int], ...] = (
     (UnknownCustomer, 404),
     (UnknownStatement, 404),
+    (InvalidIri, 400),
     (QueryRefused, 403),
+    (NotAcceptable, 406),
+    (QueryTimeout, 503),
+    (QueryTooLarge, 503),
     (QueryFailed, 400),
+    (CypherRefused, 403),
+    (CypherTimeout, 504),
+    (CypherFailed, 400),
+    (Neo4jNotConfigured, 503),
+    (Neo4jUnavailable, 503),
     (StoreError, 503),
     (SemcrmError, 400),
 )
@@ -45,6 +66,12 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             error_body(exc.status_code, str(exc.detail)), status_code=exc.status_code
         )
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log_failure(log, f"internal error on {request.method} {request.url.path}", exc)
+        message = f"internal error ({type(exc).__name__}); the server log has the details"
+        return JSONResponse(error_body(500, message), status_code=500)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -81,6 +81,9 @@ class Accuracy:
         return {"right": self.right, "total": self.total, "accuracy": round(self.value, 4)}
 
 
+#: A fixed pseudonymisation key, so that two runs of ``eval`` give the same figures.
+EVAL_KEY = b"semcrm eval: fixed key, not a secret"
+
 FIELDS = (
     "customer_org",
     "products",

@@ -9,8 +9,10 @@ mapped back from the de-identified text to the file's decoded text (through
 the redaction's offset map), so every evidence string is an exact substring
 of what the file says, and ``pii`` lists what was found.
 
-Nothing is written anywhere. Pseudonyms use the data folder's key when the
-folder exists, else a throwaway key.
+Nothing is written anywhere. The dry run pseudonymises with a throwaway key
+and prints no pseudonym: its output holds the file's own text (the gold
+shape lists the personal data found, by design), and pairing that text with
+the store's pseudonyms would be a re-identification table.
 """
 
 from __future__ import annotations
@@ -50,10 +52,8 @@ def confidence_band(value: float) -> str:
     return "medium" if value >= 0.45 else "low"
 
 
-def secret_for(data_dir: Path | None) -> bytes:
-    key = data_dir / "secret.key" if data_dir else None
-    if key is not None and key.is_file():
-        return key.read_bytes()
+def throwaway_secret() -> bytes:
+    """A key for one dry run, never the data folder's."""
     return secrets.token_bytes(32)
 
 
@@ -183,7 +183,6 @@ def _people(x: Extraction, back: _Back) -> list[dict[str, Any]]:
                 "role_in_decision_chain": "|".join(roles),
                 "present": person.present,
                 "side": person.side,
-                "pseudonym": person.pseudonym,
             }
         )
     return out

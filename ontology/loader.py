@@ -25,6 +25,8 @@ from semcrm.ontology.errors import OntologyLoadError
 from semcrm.ontology.namespaces import PREFIXES, SEMCRM
 
 HERE = Path(__file__).resolve().parent
+#: Where the TBox's blank nodes (OWL class expressions, lists) live once skolemised.
+TBOX_NODE = "https://w3id.org/semcrm/id/tbox/"
 
 #: Shipped modules, in load order. Missing optional modules are skipped.
 MODULES: tuple[str, ...] = (
@@ -101,8 +103,33 @@ class Ontology:
 
     @cached_property
     def turtle(self) -> str:
-        """The whole TBox as one Turtle document (for the store's ontology graph)."""
+        """The whole TBox as one Turtle document."""
         return self.graph.serialize(format="turtle")
+
+    def triples(self) -> list[tuple]:
+        """The TBox as pyoxigraph triples, blank nodes skolemised to stable IRIs.
+
+        OWL class expressions and lists are blank nodes. Blank nodes cannot be
+        deleted by SPARQL's DELETE DATA and get new identities on every parse, so
+        the TBox's are canonicalised (RDFC-1.0) and turned into IRIs under
+        ``id:tbox/``: the same ontology always gives the same triples.
+        """
+        import pyoxigraph as ox
+
+        dataset = ox.Dataset()
+        for path in self.files:
+            for triple in ox.parse(
+                path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
+            ):
+                dataset.add(ox.Quad(triple.subject, triple.predicate, triple.object))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+
+        def skolem(term):
+            return (
+                ox.NamedNode(f"{TBOX_NODE}{term.value}") if isinstance(term, ox.BlankNode) else term
+            )
+
+        return [(skolem(q.subject), q.predicate, skolem(q.object)) for q in dataset]
 
 
 def local_name(iri: URIRef | str) -> str:

@@ -67,6 +67,8 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 INFERRED_GRAPH = GRAPH["inferred"]
 JUSTIFICATION_GRAPH = GRAPH["justifications"]
 META_GRAPH = GRAPH["meta"]
+#: The set union of every other graph except meta: the default graph of queries.
+UNION_GRAPH = GRAPH["union"]
 
 __all__ = [
     "BASE",
@@ -96,6 +98,7 @@ __all__ = [
     "SCHEMA",
     "SEMCRM",
     "SKOS",
+    "UNION_GRAPH",
     "VCARD",
     "XSD",
 ]

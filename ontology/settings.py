@@ -40,6 +40,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "port `semcrm serve` listens on", int),
     Setting("sparql_timeout", 30.0, "seconds a SPARQL query may run before it is cancelled", float),
     Setting("sparql_limit", 10000, "most rows a SPARQL SELECT returns over HTTP", int),
+    Setting("sparql_workers", 2, "worker processes that run SPARQL queries for the API", int),
+    Setting("sparql_memory_mb", 2048, "address-space cap of each SPARQL worker, in MB", int),
+    Setting(
+        "neo4j_uri",
+        "",
+        "Bolt URI of the Neo4j the projection syncs to and /cypher reads from "
+        "(e.g. bolt://127.0.0.1:7687 from `make neo4j`); empty: no Neo4j",
+    ),
+    Setting("neo4j_user", "neo4j", "Neo4j user name"),
+    Setting("neo4j_password", "", "Neo4j password (empty: connect without authentication)"),
+    Setting("neo4j_database", "neo4j", "Neo4j database that holds the projection"),
+    Setting(
+        "neo4j_vocab",
+        "shorten",
+        "how IRIs become labels, types and property keys: shorten (semcrm__Customer, as "
+        "neosemantics), ignore (Customer) or keep (the full IRI)",
+    ),
+    Setting("cypher_timeout", 30.0, "seconds a Cypher query may run before Neo4j stops it", float),
+    Setting("cypher_limit", 10000, "most rows a Cypher query returns", int),
 )
 
 
@@ -51,6 +70,15 @@ class Settings:
     port: int = 8000
     sparql_timeout: float = 30.0
     sparql_limit: int = 10000
+    sparql_workers: int = 2
+    sparql_memory_mb: int = 2048
+    neo4j_uri: str = ""
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str = "neo4j"
+    neo4j_vocab: str = "shorten"
+    cypher_timeout: float = 30.0
+    cypher_limit: int = 10000
     sources: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -100,5 +128,14 @@ def load_settings(**explicit: Any) -> Settings:
         port=values["port"],
         sparql_timeout=values["sparql_timeout"],
         sparql_limit=values["sparql_limit"],
+        sparql_workers=values["sparql_workers"],
+        sparql_memory_mb=values["sparql_memory_mb"],
+        neo4j_uri=values["neo4j_uri"],
+        neo4j_user=values["neo4j_user"],
+        neo4j_password=values["neo4j_password"],
+        neo4j_database=values["neo4j_database"],
+        neo4j_vocab=values["neo4j_vocab"],
+        cypher_timeout=values["cypher_timeout"],
+        cypher_limit=values["cypher_limit"],
         sources=sources,
     )

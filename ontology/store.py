@@ -15,6 +15,14 @@ justifications in ``graph:justifications``, bookkeeping in ``graph:meta``.
 Every write of a graph is one SPARQL Update, which Oxigraph applies in one
 transaction: a graph is replaced entirely or not at all, so a crash or a
 rejected record never leaves half a graph behind.
+
+**The default graph is a set.** SPARQL's default graph is the RDF merge of
+the graphs in it, so a triple asserted by 27 interactions (an organisation's
+name) is one triple. Oxigraph's union default graph is a multiset (one row
+per quad), so the store keeps ``graph:union``: every triple of every other
+graph except ``graph:meta``, once. Each write maintains it in the same
+transaction (a triple leaves it only when no other graph still holds it), and
+queries use it as their default graph.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from semcrm.ontology.namespaces import (
     META_GRAPH,
     ONTOLOGY_GRAPH,
     SEMCRM,
+    UNION_GRAPH,
 )
 
 if TYPE_CHECKING:
@@ -42,10 +51,15 @@ Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.Blan
 
 _ONTOLOGY_DIGEST = ox.NamedNode(str(SEMCRM) + "ontologyDigest")
 _SELF = ox.NamedNode(str(META_GRAPH))
+UNION = ox.NamedNode(str(UNION_GRAPH))
+_UNION_BUILT = ox.NamedNode(str(SEMCRM) + "unionGraphBuilt")
 #: Graphs that are not interactions.
 SYSTEM_GRAPHS = frozenset(
-    ox.NamedNode(str(g)) for g in (ONTOLOGY_GRAPH, INFERRED_GRAPH, JUSTIFICATION_GRAPH, META_GRAPH)
+    ox.NamedNode(str(g))
+    for g in (ONTOLOGY_GRAPH, INFERRED_GRAPH, JUSTIFICATION_GRAPH, META_GRAPH, UNION_GRAPH)
 )
+#: Graphs whose triples are not part of the default (union) graph.
+_OUTSIDE_UNION = frozenset({UNION, _SELF})
 
 
 def _nt(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
@@ -67,6 +81,10 @@ class KnowledgeStore:
         self.in_memory = False
         self.data_dir = Path(data_dir)
         path = self.data_dir / "store"
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise StoreError(
+                f"{self.data_dir} is a file, not a data folder; pass a folder to --data"
+            )
         try:
             if read_only:
                 if not path.is_dir():
@@ -89,13 +107,38 @@ class KnowledgeStore:
                     "(is `semcrm serve` running?); stop it, or send the work to its API"
                 ) from exc
             raise StoreError(f"cannot open the store in {path}: {text}") from exc
+        except RuntimeError as exc:  # RocksDB reports damaged files this way
+            raise StoreError(
+                f"the store in {path} is damaged ({' '.join(str(exc).split())[:200]}); restore "
+                "it from a backup, or move the folder aside and ingest the sources again"
+            ) from exc
+        if not read_only:
+            self._ensure_union()
+            _prune_rocksdb_logs(path)
+
+    @classmethod
+    def snapshot(cls, path: Path | str) -> KnowledgeStore:
+        """Open a snapshot (an Oxigraph backup, as the API's query workers use) read-only."""
+        store = cls.__new__(cls)
+        store.read_only = True
+        store.in_memory = False
+        store.data_dir = Path(path).parent.parent
+        store._store = ox.Store.read_only(str(path))
+        return store
 
     # -- lifecycle -----------------------------------------------------------------
 
     def close(self) -> None:
-        if not self.read_only and not self.in_memory:
-            self._store.flush()
-        del self._store
+        try:
+            if not self.read_only and not self.in_memory:
+                self._store.flush()
+        except OSError as exc:
+            raise StoreError(
+                f"the store in {self.data_dir} could not be flushed ({exc}); were its files "
+                "removed while semcrm was writing?"
+            ) from exc
+        finally:
+            del self._store
 
     def __enter__(self) -> KnowledgeStore:
         return self
@@ -111,6 +154,11 @@ class KnowledgeStore:
     # -- reading -------------------------------------------------------------------
 
     def __len__(self) -> int:
+        """Distinct triples of the default graph (the size of ``graph:union``)."""
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, UNION))
+
+    def quad_count(self) -> int:
+        """Every quad stored, ``graph:union`` included."""
         return len(self._store)
 
     def has_graph(self, graph: ox.NamedNode) -> bool:
@@ -131,48 +179,145 @@ class KnowledgeStore:
             yield (quad.subject, quad.predicate, quad.object)  # type: ignore[misc]
 
     def quads(self) -> Iterator[ox.Quad]:
-        return self._store.quads_for_pattern(None, None, None, None)
+        """Every quad of every graph except ``graph:union`` (whose triples repeat the others)."""
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            if quad.graph_name != UNION:
+                yield quad
 
-    def query(self, sparql: str, *, union: bool = True, prefixes: Mapping[str, str] | None = None):
-        """Run a SPARQL 1.1 query. With ``union`` the default graph is the union of all graphs."""
-        return self._store.query(
-            sparql, use_default_graph_as_union=union, prefixes=dict(prefixes or {})
-        )
+    def query(self, sparql: str, *, prefixes: Mapping[str, str] | None = None):
+        """Run a SPARQL 1.1 query; the default graph is the set union of all graphs."""
+        return self._store.query(sparql, default_graph=[UNION], prefixes=dict(prefixes or {}))
 
     def ontology_digest(self) -> str | None:
-        for quad in self._store.quads_for_pattern(_SELF, _ONTOLOGY_DIGEST, None, _SELF):
+        return self.get_meta("ontologyDigest")
+
+    def get_meta(self, name: str) -> str | None:
+        """A bookkeeping value of ``graph:meta`` (``ontologyDigest``, ``lastIngest`` ...)."""
+        predicate = ox.NamedNode(f"{SEMCRM}{name}")
+        for quad in self._store.quads_for_pattern(_SELF, predicate, None, _SELF):
             return quad.object.value
         return None
+
+    def set_meta(self, **values: str) -> None:
+        """Set bookkeeping values of ``graph:meta`` in one transaction."""
+        self._require_writable()
+        parts = []
+        for name, value in values.items():
+            predicate = _nt(ox.NamedNode(f"{SEMCRM}{name}"))
+            parts.append(f"DELETE WHERE {{ GRAPH {_nt(_SELF)} {{ {_nt(_SELF)} {predicate} ?v }} }}")
+            parts.append(
+                f"INSERT DATA {{ GRAPH {_nt(_SELF)} {{ {_nt(_SELF)} {predicate} {_nt(ox.Literal(value))} }} }}"
+            )
+        if parts:
+            self._store.update(" ;\n".join(parts))
+
+    def derived_facts_stale(self) -> bool:
+        """True when interactions changed after the last ``reason``."""
+        changed, reasoned = self.get_meta("lastIngest"), self.get_meta("lastReasoned")
+        return changed is not None and (reasoned is None or reasoned < changed)
 
     # -- writing -------------------------------------------------------------------
 
     def replace_graphs(self, graphs: Mapping[ox.NamedNode, Iterable[Triple]]) -> None:
         """Replace each named graph with the given triples, all in one transaction."""
         self._require_writable()
-        parts: list[str] = []
-        inserts: list[str] = []
-        for graph, triples in graphs.items():
-            parts.append(f"DROP SILENT GRAPH {_nt(graph)}")
-            body = " .\n".join(f"{_nt(s)} {_nt(p)} {_nt(o)}" for s, p, o in triples)
-            if body:
-                inserts.append(f"GRAPH {_nt(graph)} {{\n{body} .\n}}")
-        if inserts:
-            parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
-        try:
-            self._store.update(" ;\n".join(parts))
-        except (OSError, SyntaxError) as exc:
-            raise StoreError(
-                f"writing {len(graphs)} graph(s) failed, nothing was written: {exc}"
-            ) from exc
+        new = {g: dict.fromkeys(triples) for g, triples in graphs.items()}
+        self._write(new)
 
     def replace_graph(self, graph: ox.NamedNode, triples: Iterable[Triple]) -> None:
         self.replace_graphs({graph: triples})
 
     def remove_graphs(self, graphs: Iterable[ox.NamedNode]) -> None:
+        """Remove graphs (and the triples only they held from the default graph), atomically."""
         self._require_writable()
-        drops = [f"DROP SILENT GRAPH {_nt(g)}" for g in graphs]
-        if drops:
-            self._store.update(" ;\n".join(drops))
+        self._write({g: {} for g in graphs}, drop_only=True)
+
+    def _write(self, new: dict[ox.NamedNode, dict[Triple, None]], drop_only: bool = False) -> None:
+        """One SPARQL Update that turns each graph into its new content and keeps
+        ``graph:union`` in step: only the difference is written, so replacing a graph
+        with itself writes nothing."""
+        touched = set(new)
+        removed: set[Triple] = set()
+        added: set[Triple] = set()
+        drops: list[str] = []
+        deletes: list[str] = []
+        inserts: list[str] = []
+        fresh_quads: list[ox.Quad] = []
+        for graph, triples in new.items():
+            old = set(self.triples(graph))
+            gone = old - triples.keys()
+            fresh = [t for t in triples if t not in old]
+            if graph not in _OUTSIDE_UNION:
+                removed |= gone
+                added.update(fresh)
+            if drop_only or not triples:
+                if old or self.has_graph(graph):
+                    drops.append(f"DROP SILENT GRAPH {_nt(graph)}")
+                continue
+            if gone:
+                deletes.append(_graph_block(graph, gone))
+            if fresh:
+                inserts.append(_graph_block(graph, fresh))
+                try:
+                    fresh_quads += [ox.Quad(s, p, o, graph) for s, p, o in fresh]
+                except TypeError as exc:
+                    raise StoreError(f"not an RDF triple, nothing was written: {exc}") from exc
+        if not drops and not deletes and not removed:
+            # Only additions (a new interaction, the first reasoning): one ``extend``, which
+            # is a single transaction too, and much lighter than a SPARQL update.
+            fresh_quads += [ox.Quad(s, p, o, UNION) for s, p, o in added]
+            if fresh_quads:
+                try:
+                    self._store.extend(fresh_quads)
+                except (OSError, TypeError) as exc:
+                    raise StoreError(
+                        f"writing {len(new)} graph(s) failed, nothing was written: {exc}"
+                    ) from exc
+            return
+        kept_elsewhere = {t for g, ts in new.items() if g not in _OUTSIDE_UNION for t in ts}
+        leaving = [
+            t for t in removed if t not in kept_elsewhere and not self._held_elsewhere(t, touched)
+        ]
+        if leaving:
+            deletes.append(_graph_block(UNION, leaving))
+        if added:
+            inserts.append(_graph_block(UNION, added))
+        parts = list(drops)
+        if deletes:
+            parts.append("DELETE DATA {\n" + "\n".join(deletes) + "\n}")
+        if inserts:
+            parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        if not parts:
+            return
+        try:
+            self._store.update(" ;\n".join(parts))
+        except (OSError, SyntaxError) as exc:
+            what = "removing" if drop_only else "writing"
+            raise StoreError(
+                f"{what} {len(new)} graph(s) failed, nothing was written: {exc}"
+            ) from exc
+
+    def _held_elsewhere(self, triple: Triple, skip: set[ox.NamedNode]) -> bool:
+        s, p, o = triple
+        return any(
+            q.graph_name not in skip and q.graph_name not in _OUTSIDE_UNION
+            for q in self._store.quads_for_pattern(s, p, o, None)
+        )
+
+    def _ensure_union(self) -> None:
+        """Build ``graph:union`` once for a data folder written before it existed."""
+        if next(self._store.quads_for_pattern(_SELF, _UNION_BUILT, None, _SELF), None) is not None:
+            return
+        triples = {
+            (q.subject, q.predicate, q.object)
+            for q in self._store.quads_for_pattern(None, None, None, None)
+            if q.graph_name not in _OUTSIDE_UNION and isinstance(q.graph_name, ox.NamedNode)
+        }
+        marker = f"{_nt(_SELF)} {_nt(_UNION_BUILT)} {_nt(ox.Literal('true'))}"
+        update = "INSERT DATA {\n" + f"GRAPH {_nt(_SELF)} {{ {marker} }}\n"
+        if triples:
+            update += _graph_block(UNION, triples) + "\n"
+        self._store.update(update + "}")
 
     def ensure_ontology(self, ontology: Ontology) -> bool:
         """Load the TBox into ``graph:ontology`` unless the same digest is already there.
@@ -181,7 +326,7 @@ class KnowledgeStore:
         """
         if self.ontology_digest() == ontology.digest:
             return False
-        triples = _rdflib_to_oxigraph(ontology.turtle)
+        triples = ontology.triples()
         meta = [(_SELF, _ONTOLOGY_DIGEST, ox.Literal(ontology.digest))]
         self.replace_graphs({ox.NamedNode(str(ONTOLOGY_GRAPH)): triples, _SELF: meta})
         return True
@@ -194,8 +339,20 @@ class KnowledgeStore:
             raise StoreError(f"the store in {self.data_dir} was opened read-only")
 
 
-def _rdflib_to_oxigraph(turtle: str) -> list[Triple]:
-    return [
-        (t.subject, t.predicate, t.object)  # type: ignore[misc]
-        for t in ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    ]
+def _prune_rocksdb_logs(path: Path, keep: int = 3) -> None:
+    """RocksDB leaves one LOG.old.* info log per open; keep the newest few."""
+    old_logs = sorted(path.glob("LOG.old.*"), key=lambda p: p.stat().st_mtime)
+    for log_file in old_logs[:-keep] if keep else old_logs:
+        log_file.unlink(missing_ok=True)
+
+
+def utc_timestamp() -> str:
+    """A sortable UTC timestamp with microseconds (ingest and reasoning compare them)."""
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _graph_block(graph: ox.NamedNode, triples: Iterable[Triple]) -> str:
+    body = " .\n".join(f"{_nt(s)} {_nt(p)} {_nt(o)}" for s, p, o in triples)
+    return f"GRAPH {_nt(graph)} {{\n{body} .\n}}"

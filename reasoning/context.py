@@ -90,16 +90,28 @@ class ContextBuilder:
         return out
 
     def resolve(self, key: str) -> str:
-        """A customer's IRI from its id, its IRI or (a unique part of) its name."""
+        """A customer's IRI from its id, its IRI or its name (exact, case-insensitive, or a
+        unique part of it)."""
         customers = self.customers()
+        wanted = key.strip().strip("<>")
         for c in customers:
-            if key in (c["id"], c["iri"]) or (c["name"] and key == c["name"]):
+            if wanted in (c["id"], c["iri"]) or (c["name"] and wanted == c["name"]):
                 return c["iri"]
-        matches = [c for c in customers if c["name"] and key.casefold() in c["name"].casefold()]
-        if len(matches) == 1:
-            return matches[0]["iri"]
-        hint = f"{len(matches)} customers match" if matches else "no customer matches"
-        raise UnknownCustomer(f"{hint} {key!r}; list them with `semcrm customers`")
+        folded = wanted.casefold()
+        # a part of a name is only a search when it is long enough to mean something
+        long_enough = len(folded) >= 4 or sum(1 for c in folded if ord(c) > 0x2E80) >= 2
+        for matches in (
+            [c for c in customers if c["name"] and folded == c["name"].casefold()],
+            [c for c in customers if long_enough and c["name"] and folded in c["name"].casefold()],
+        ):
+            if len(matches) == 1:
+                return matches[0]["iri"]
+            if len(matches) > 1:
+                listed = "; ".join(f"{c['name']} (id {c['id']})" for c in matches[:10])
+                raise UnknownCustomer(
+                    f"{len(matches)} customers match {key!r}: {listed}; pass an id instead"
+                )
+        raise UnknownCustomer(f"no customer matches {key!r}; list them with `semcrm customers`")
 
     # -- the context ----------------------------------------------------------------
 
@@ -110,7 +122,7 @@ class ContextBuilder:
         return {
             "id": summary["id"],
             "iri": iri,
-            "name": summary["name"],
+            "name": summary["name"] or summary["pseudonym"],
             "kind": summary["kind"],
             "industry": self._industry(customer),
             "qualifications": self._concepts(customer, "holdsQualification"),
@@ -124,6 +136,7 @@ class ContextBuilder:
                 for f in self._derived(customer, "hiddenDecisionMaker")
             ],
             "interactions": self._interactions(customer),
+            "derived_facts_stale": self.store.derived_facts_stale(),
         }
 
     def _derived(self, customer: ox.NamedNode, predicate: str) -> list[dict[str, Any]]:

@@ -48,6 +48,24 @@ class UnknownStatement(SemcrmError):
     """The IRI is neither a statement semcrm derived or used, nor a node with evidence."""
 
 
+class InvalidIri(SemcrmError):
+    """The argument is not an absolute IRI."""
+
+
+def parse_iri(value: str) -> ox.NamedNode:
+    """``value`` as an IRI (angle brackets allowed), or :class:`InvalidIri` saying what is wrong."""
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    try:
+        return ox.NamedNode(text)
+    except ValueError as exc:
+        raise InvalidIri(
+            f"{value!r} is not an absolute IRI ({exc}); pass a statement IRI such as "
+            "https://w3id.org/semcrm/id/statement/… from `semcrm context` or `semcrm derived`"
+        ) from exc
+
+
 @dataclass(frozen=True)
 class Explainer:
     store: KnowledgeStore
@@ -62,7 +80,8 @@ class Explainer:
         return [q.object for q in self.store.oxigraph.quads_for_pattern(s, p, None, graph)]
 
     def explain(self, iri: str) -> dict[str, Any]:
-        node = ox.NamedNode(iri)
+        node = parse_iri(iri)
+        iri = node.value
         if self._one(node, _SUBJECT, JUSTIFICATIONS) is None:
             evidence = self.node_evidence(node, None)
             if evidence:

@@ -34,7 +34,7 @@ from semcrm.ontology.namespaces import (
     SEMCRM,
     XSD,
 )
-from semcrm.ontology.store import SYSTEM_GRAPHS, KnowledgeStore
+from semcrm.ontology.store import SYSTEM_GRAPHS, UNION, KnowledgeStore, utc_timestamp
 from semcrm.reasoning.engine import Engine, Materialization
 from semcrm.reasoning.rules import Rule, load_rules
 
@@ -83,17 +83,32 @@ class ReasoningReport:
         }
 
 
-def asserted_facts(store: KnowledgeStore) -> tuple[list[Fact], dict[Fact, list[ox.NamedNode]]]:
-    """Every asserted triple (deduplicated) and the graphs asserting it."""
-    where: dict[Fact, list[ox.NamedNode]] = defaultdict(list)
-    for quad in store.quads():
-        graph = quad.graph_name
-        if not isinstance(graph, ox.NamedNode):
-            continue
-        if graph in SYSTEM_GRAPHS and graph != _ONTOLOGY:
-            continue
-        where[(quad.subject, quad.predicate, quad.object)].append(graph)  # type: ignore[index]
-    return list(where), where
+def asserted_facts(store: KnowledgeStore) -> list[Fact]:
+    """Every asserted triple, once: the default (union) graph minus what reasoning wrote.
+
+    Derived triples are never asserted ones (the engine only derives facts not in its
+    input) and justification statements live only in their own graph, so this is
+    exactly the set of triples of the interaction graphs and the TBox.
+    """
+    reasoned = set(store.triples(INFERRED)) | set(store.triples(JUSTIFICATIONS))
+    return [t for t in store.triples(UNION) if t not in reasoned]
+
+
+class _Provenance:
+    """The graphs asserting a premise, looked up only for the premises used."""
+
+    def __init__(self, store: KnowledgeStore) -> None:
+        self.store = store
+
+    def get(self, fact: Fact, default=()) -> list[ox.NamedNode]:
+        s, p, o = fact
+        graphs = [
+            q.graph_name
+            for q in self.store.oxigraph.quads_for_pattern(s, p, o, None)
+            if isinstance(q.graph_name, ox.NamedNode)
+            and (q.graph_name not in SYSTEM_GRAPHS or q.graph_name == _ONTOLOGY)
+        ]
+        return graphs or list(default)
 
 
 def materialize(
@@ -103,10 +118,11 @@ def materialize(
     started = time.perf_counter()
     store.ensure_ontology(ontology)
     rules = rules if rules is not None else load_rules(ontology.graph)
-    facts, where = asserted_facts(store)
+    facts = asserted_facts(store)
     result = Engine(rules).materialize(facts)
-    inferred, justification_triples, count = _graphs(result, where)
+    inferred, justification_triples, count = _graphs(result, _Provenance(store))
     store.replace_graphs({INFERRED: inferred, JUSTIFICATIONS: justification_triples})
+    store.set_meta(lastReasoned=utc_timestamp())
     per_rule: dict[str, int] = defaultdict(int)
     for justifications in result.derived.values():
         for justification in justifications:
@@ -121,9 +137,7 @@ def materialize(
     )
 
 
-def _graphs(
-    result: Materialization, where: dict[Fact, list[ox.NamedNode]]
-) -> tuple[list[Fact], list[Fact], int]:
+def _graphs(result: Materialization, where: _Provenance) -> tuple[list[Fact], list[Fact], int]:
     inferred: list[Fact] = []
     out: dict[Fact, None] = {}
     described: set[ox.NamedNode] = set()

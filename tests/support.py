@@ -12,8 +12,9 @@ import pytest
 
 
 @contextlib.contextmanager
-def serve(data: Path) -> Iterator[str]:
-    """The real FastAPI app over ``data``, served by uvicorn on a free loopback port."""
+def serve(data: Path, **settings: object) -> Iterator[str]:
+    """The real FastAPI app over ``data``, served by uvicorn on a free loopback port
+    (``settings`` override semcrm settings, e.g. ``sparql_timeout=2``)."""
     import socket
     import threading
     import time
@@ -27,7 +28,7 @@ def serve(data: Path) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    settings = load_settings(data=str(data))
+    settings = load_settings(data=str(data), **settings)
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     )

@@ -165,8 +165,12 @@ def test_api_sparql_syntax_error_is_a_400_naming_the_problem(client):
     assert "not a valid SPARQL query" in response.json()["error"]
 
 
-def test_api_openapi_docs_are_served(client):
-    assert client.get("/docs").status_code == 200
+def test_api_openapi_docs_are_served_without_the_internet(client):
+    """Swagger UI's script and style come from the server itself, not a CDN."""
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn." not in page.text and "/docs-static/swagger-ui-bundle.js" in page.text
+    assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {
         "/health",
@@ -175,3 +179,122 @@ def test_api_openapi_docs_are_served(client):
         "/explain",
         "/sparql",
     } <= set(paths)
+
+
+# -- dataset semantics, negotiation, runaway queries -------------------------------------
+
+
+def _rows(client, query, **headers):
+    return client.get("/sparql", params={"query": query}, headers=headers).json()["results"][
+        "bindings"
+    ]
+
+
+def test_api_sparql_default_graph_counts_a_shared_triple_once(client):
+    """An organisation named in two interactions has one name in the default graph (set semantics)."""
+    rows = _rows(
+        client, 'SELECT ?n WHERE { ?o semcrm:name ?n FILTER (?n = "江苏晟阳新能源工程有限公司") }'
+    )
+    assert len(rows) == 1
+
+
+def test_api_sparql_from_selects_the_named_graph_as_default(client):
+    everything = _rows(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"]
+    inferred = _rows(
+        client,
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/semcrm/graph/inferred> WHERE { ?s ?p ?o }",
+    )[0]["n"]["value"]
+    assert 0 < int(inferred) < int(everything)
+    via_protocol = client.get(
+        "/sparql",
+        params={
+            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "default-graph-uri": "https://w3id.org/semcrm/graph/inferred",
+        },
+    ).json()["results"]["bindings"][0]["n"]["value"]
+    assert via_protocol == inferred
+
+
+def test_api_sparql_graph_variable_ranges_over_real_graphs_only(client):
+    graphs = {
+        r["g"]["value"] for r in _rows(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    }
+    assert "https://w3id.org/semcrm/graph/union" not in graphs
+    assert "https://w3id.org/semcrm/graph/inferred" in graphs
+
+
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        (
+            "application/sparql-results+json;q=0.5, text/tab-separated-values;q=1.0",
+            "text/tab-separated-values",
+        ),
+        ("text/csv", "text/csv"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/*;q=0.9, text/csv;q=0.1", "application/sparql-results+json"),
+    ],
+)
+def test_api_sparql_negotiates_the_result_format(client, accept, media):
+    response = client.get(
+        "/sparql",
+        params={"query": "SELECT ?x WHERE { ?x a semcrm:Turn } LIMIT 2"},
+        headers={"accept": accept},
+    )
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        ("SELECT ?x WHERE { ?x a semcrm:Turn } LIMIT 1", "image/png"),
+        ("ASK { ?s ?p ?o }", "text/csv"),
+        ("CONSTRUCT WHERE { ?s a semcrm:Turn } LIMIT 1", "application/sparql-results+json"),
+    ],
+)
+def test_api_sparql_unacceptable_format_is_a_406(client, query, accept):
+    response = client.get("/sparql", params={"query": query}, headers={"accept": accept})
+    assert response.status_code == 406
+    assert response.json()["ok"] is False and "use one of" in response.json()["error"]
+
+
+@pytest.mark.parametrize("iri", ["foo", "", "<http://a/b c>", 'http://x/"y"'])
+def test_api_explain_rejects_what_is_not_an_iri_with_a_400(client, iri):
+    response = client.get("/explain", params={"iri": iri})
+    assert response.status_code == 400
+    assert (
+        response.json()["error"].startswith(repr(iri)[:10])
+        or "not an absolute IRI" in response.json()["error"]
+    )
+
+
+def test_api_context_accepts_a_name_in_any_case(client):
+    context = client.get("/customers/harbor & vale cold storage ltd/context").json()
+    assert context["name"] == "Harbor & Vale Cold Storage Ltd"
+
+
+def test_api_sparql_runaway_query_is_stopped_and_the_server_stays_up(client):
+    """A cartesian product that would run for minutes is stopped at the timeout; the next query works."""
+    import time
+
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    response = client.get("/sparql", params={"query": runaway, "timeout": "2"})
+    assert response.status_code == 503
+    assert "was stopped" in response.json()["error"]
+    assert time.monotonic() - started < 15
+    after = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert after.json()["boolean"] is True
+
+
+def test_api_sparql_timeout_parameter_must_be_a_positive_number(client):
+    response = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }", "timeout": "soon"})
+    assert response.status_code == 400 and "number of seconds" in response.json()["error"]
+
+
+def test_api_sparql_deep_nesting_is_refused_before_it_reaches_the_engine(client):
+    """Regression: 5,000 nested braces overflowed the query parser's stack and killed the process."""
+    query = "ASK " + "{" * 5000 + "}" * 5000
+    response = client.post("/sparql", data={"query": query})
+    assert response.status_code == 400 and "nests 5000 levels" in response.json()["error"]
+    assert client.get("/health").status_code == 200

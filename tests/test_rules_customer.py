@@ -31,10 +31,7 @@ S = "https://w3id.org/semcrm/ns#"
 @pytest.fixture(scope="module")
 def world():
     ontology = load_ontology()
-    tbox = [
-        (t.subject, t.predicate, t.object)
-        for t in ox.parse(ontology.turtle.encode(), format=ox.RdfFormat.TURTLE)
-    ]
+    tbox = ontology.triples()
     return Engine(load_rules(ontology.graph)), tbox
 
 

@@ -37,7 +37,7 @@ def test_store_literal_text_cannot_break_out_of_the_update(tmp_path):
         store.replace_graphs({G: [(S, P, ox.Literal("after"))], other: [(S, P, hostile)]})
         assert [t[2].value for t in store.triples(G)] == ["after"]
         assert [t[2].value for t in store.triples(other)] == [hostile.value]
-        assert len(store.named_graphs()) == 2
+        assert len(store.interaction_graphs()) == 2
 
 
 class _NotATerm:
@@ -74,3 +74,47 @@ def test_store_ensure_ontology_loads_once_per_digest(tmp_path):
         assert store.ensure_ontology(ontology) is False
         assert len(store) == size
         assert store.ontology_digest() == ontology.digest
+
+
+H = ox.NamedNode("https://w3id.org/semcrm/id/interaction/00000000000000aa")
+NAME = (S, P, ox.Literal("Harbor & Vale Cold Storage Ltd"))
+
+
+def _default_graph_rows(store) -> list[str]:
+    rows = store.query("SELECT ?o WHERE { ?s <https://example.org/p> ?o }")
+    return sorted(row["o"].value for row in rows)
+
+
+def test_store_default_graph_is_a_set_of_the_graphs_triples(tmp_path):
+    """A triple asserted by two interactions is one triple of the default graph (RDF merge)."""
+    with KnowledgeStore(tmp_path) as store:
+        store.replace_graph(G, [NAME])
+        store.replace_graph(H, [NAME])
+        assert _default_graph_rows(store) == ["Harbor & Vale Cold Storage Ltd"]
+        assert len(store) == 1
+
+
+def test_store_triple_leaves_the_default_graph_with_its_last_graph(tmp_path):
+    with KnowledgeStore(tmp_path) as store:
+        store.replace_graph(G, [NAME])
+        store.replace_graph(H, [NAME, (S, P, ox.Literal("only in H"))])
+        store.remove_graphs([H])
+        assert _default_graph_rows(store) == ["Harbor & Vale Cold Storage Ltd"]
+        store.replace_graph(G, [])
+        assert _default_graph_rows(store) == []
+        assert store.interaction_graphs() == []
+
+
+def test_store_replacing_a_graph_with_itself_changes_nothing(tmp_path):
+    with KnowledgeStore(tmp_path) as store:
+        store.replace_graph(G, [NAME])
+        before = store.quad_count()
+        store.replace_graph(G, [NAME])
+        assert store.quad_count() == before
+
+
+def test_store_ontology_blank_nodes_become_stable_iris(tmp_path):
+    """OWL class expressions (blank nodes in Turtle) load as the same IRIs every time."""
+    ontology = load_ontology()
+    first = {t for t in ontology.triples() if "id/tbox/" in str(t[0])}
+    assert first and first == {t for t in load_ontology().triples() if "id/tbox/" in str(t[0])}

@@ -20,4 +20,7 @@ def health(store: Annotated[KnowledgeStore, Depends(get_store)]) -> dict:
         "triples": len(store),
         "interactions": len(store.interaction_graphs()),
         "ontology_digest": store.ontology_digest(),
+        "last_ingest": store.get_meta("lastIngest"),
+        "last_reasoned": store.get_meta("lastReasoned"),
+        "derived_facts_stale": store.derived_facts_stale(),
     }

@@ -2,9 +2,12 @@
 
 Query by ``GET /sparql?query=...``, by ``POST`` of a form with ``query``, or
 by ``POST`` of ``application/sparql-query``. ``default-graph-uri`` and
-``named-graph-uri`` select the dataset (default: the union of all graphs).
-Results follow the ``Accept`` header: SPARQL JSON (default), XML, CSV, TSV;
-CONSTRUCT/DESCRIBE give Turtle (default), N-Triples, RDF/XML or JSON-LD.
+``named-graph-uri`` select the dataset (default: the set union of all graphs
+as the default graph, every graph as a named graph). Results follow the
+``Accept`` header (q-values honoured; 406 when nothing acceptable fits):
+SELECT as SPARQL JSON (default), XML, CSV or TSV; ASK as JSON or XML;
+CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, RDF/XML or JSON-LD.
+Queries run in worker processes with a timeout and a memory cap.
 """
 
 from __future__ import annotations
@@ -15,46 +18,61 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from semcrm.api.dependencies import get_settings, get_store
+from semcrm.api.dependencies import get_query_pool, get_settings
+from semcrm.api.query_pool import QueryPool, QueryRequest
 from semcrm.api.sparql import (
+    ASK_TYPES,
+    GRAPH_TYPES,
+    SELECT_TYPES,
     QueryFailed,
     QueryRefused,
     QueryResult,
-    run_query,
+    check_read_only,
+    negotiate,
     to_delimited,
     to_json,
     to_xml,
     triples_as,
 )
 from semcrm.ontology.settings import Settings
-from semcrm.ontology.store import KnowledgeStore
 
 router = APIRouter(tags=["sparql"])
 
-_SELECT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
+_REQUEST_BODY = {
+    "requestBody": {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": ["query"],
+                }
+            },
+            "application/sparql-query": {"schema": {"type": "string"}},
+        },
+        "required": True,
+    }
 }
-_GRAPH_TYPES = (
-    "text/turtle",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/ld+json",
-)
+_RESPONSES = {
+    400: {"description": "not a valid query, or it failed"},
+    403: {"description": "an update, LOAD or SERVICE: refused"},
+    406: {"description": "no acceptable result format"},
+    503: {"description": "the query ran out of time or memory and was stopped"},
+}
 
 
 def _answer(result: QueryResult, accept: str) -> Response:
-    accepted = [part.split(";")[0].strip() for part in accept.split(",") if part.strip()]
     headers = {"X-SPARQL-Truncated": "true"} if result.truncated else {}
     if result.kind == "graph":
-        media = next((m for m in accepted if m in _GRAPH_TYPES), "text/turtle")
+        media = negotiate(accept, GRAPH_TYPES, "text/turtle")
         return Response(triples_as(result, media), media_type=media, headers=headers)
-    media = next((m for m in accepted if m in _SELECT_TYPES), "application/sparql-results+json")
-    kind = _SELECT_TYPES[media]
+    offered = ASK_TYPES if result.kind == "ask" else SELECT_TYPES
+    media = negotiate(accept, offered, "application/sparql-results+json")
+    kind = offered[media]
     if kind == "xml":
         body = to_xml(result)
     elif kind in ("csv", "tsv"):
@@ -64,47 +82,56 @@ def _answer(result: QueryResult, accept: str) -> Response:
     return Response(body, media_type=media, headers=headers)
 
 
-def _run(store, settings, query, defaults, named, accept) -> Response:
-    result = run_query(
-        store,
-        query,
-        default_graphs=defaults,
-        named_graphs=named,
-        limit=settings.sparql_limit,
-        timeout=settings.sparql_timeout,
-    )
-    return _answer(result, accept)
+def _timeout(settings: Settings, asked: str | None) -> float:
+    """The request's ``timeout`` (seconds), never above the configured one."""
+    if asked in (None, ""):
+        return settings.sparql_timeout
+    try:
+        value = float(asked)
+    except ValueError:
+        raise QueryFailed(f"timeout must be a number of seconds, not {asked!r}") from None
+    if value <= 0:
+        raise QueryFailed("timeout must be a positive number of seconds")
+    return min(value, settings.sparql_timeout)
 
 
-@router.get("/sparql")
+def _run(
+    pool: QueryPool, settings: Settings, query: str, defaults, named, accept: str, timeout: float
+) -> Response:
+    check_read_only(query)
+    request = QueryRequest(query, defaults, named, settings.sparql_limit)
+    return _answer(pool.run(request, timeout=timeout), accept)
+
+
+@router.get("/sparql", responses=_RESPONSES)
 def sparql_get(
     request: Request,
-    store: Annotated[KnowledgeStore, Depends(get_store)],
+    pool: Annotated[QueryPool, Depends(get_query_pool)],
     settings: Annotated[Settings, Depends(get_settings)],
     query: Annotated[
         str, Query(description="a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     ],
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    timeout: Annotated[
+        str | None, Query(description="seconds before the query is stopped (at most the server's)")
+    ] = None,
 ) -> Response:
     """Run a read-only SPARQL query given in the URL."""
-    return _run(
-        store,
-        settings,
-        query,
-        default_graph_uri,
-        named_graph_uri,
-        request.headers.get("accept", ""),
-    )
+    accept = request.headers.get("accept", "")
+    seconds = _timeout(settings, timeout)
+    return _run(pool, settings, query, default_graph_uri, named_graph_uri, accept, seconds)
 
 
-@router.post("/sparql")
+@router.post("/sparql", responses=_RESPONSES, openapi_extra=_REQUEST_BODY)
 async def sparql_post(
     request: Request,
-    store: Annotated[KnowledgeStore, Depends(get_store)],
+    pool: Annotated[QueryPool, Depends(get_query_pool)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> Response:
     """Run a read-only SPARQL query sent as a form (``query=``) or as ``application/sparql-query``."""
+    from starlette.concurrency import run_in_threadpool
+
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     params = request.query_params
     defaults = params.getlist("default-graph-uri") or None
@@ -113,7 +140,7 @@ async def sparql_post(
         raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only")
     if content_type == "application/sparql-query":
         query = (await request.body()).decode("utf-8", errors="replace")
-    else:
+    elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = await request.form()
         if "update" in form:
             raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only")
@@ -124,4 +151,11 @@ async def sparql_post(
         query = str(form["query"])
         defaults = [str(v) for v in form.getlist("default-graph-uri")] or defaults
         named = [str(v) for v in form.getlist("named-graph-uri")] or named
-    return _run(store, settings, query, defaults, named, request.headers.get("accept", ""))
+    else:
+        raise QueryFailed(
+            f"unsupported content type {content_type or '(none)'}: send "
+            "application/x-www-form-urlencoded with 'query', or application/sparql-query"
+        )
+    accept = request.headers.get("accept", "")
+    seconds = _timeout(settings, params.get("timeout"))
+    return await run_in_threadpool(_run, pool, settings, query, defaults, named, accept, seconds)
