@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,9 +32,14 @@ app = typer.Typer(
 )
 ontology_app = typer.Typer(help="Check and inspect the ontology.", no_args_is_help=True)
 app.add_typer(ontology_app, name="ontology")
+neo4j_app = typer.Typer(
+    help="Project the knowledge graph into Neo4j (SEMCRM_NEO4J_URI).", no_args_is_help=True
+)
+app.add_typer(neo4j_app, name="neo4j")
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Rich draws tables 80 columns wide when stdout is not a terminal; pipes get room.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 DataOption = Annotated[
     Path | None,
@@ -62,13 +68,34 @@ def _emit(payload: Any) -> None:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {_shown(message)}")
     raise typer.Exit(code)
 
 
+def _shown(text: str) -> str:
+    """Text from outside (file names, reasons) made safe to print: rich markup escaped,
+    control characters shown as escapes rather than sent to the terminal."""
+    from rich.markup import escape
+
+    cleaned = "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+    return escape(cleaned)
+
+
+def _require_file(path: Path) -> None:
+    if path.is_dir():
+        _fail(f"{path} is a folder; this command takes one file", 2)
+    if not path.is_file():
+        _fail(f"no such file: {path}", 2)
+
+
 def _configure_logging(settings: Settings) -> None:
+    if settings.data.exists() and not settings.data.is_dir():
+        _fail(f"{settings.data} is a file, not a data folder; pass a folder to --data")
     logs = settings.data / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    try:
+        logs.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"cannot create {logs}: {exc.strerror}")
     handler = logging.FileHandler(logs / "semcrm.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger("semcrm")
@@ -86,8 +113,12 @@ def ingest(
     ontology: OntologyOption = None,
     as_json: JsonOption = False,
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+    reason_after: Annotated[
+        bool, typer.Option("--reason/--no-reason", help="re-derive facts when something changed")
+    ] = True,
 ) -> None:
-    """Read, de-identify and extract files into the store (one named graph per interaction)."""
+    """Read, de-identify and extract files into the store (one named graph per interaction),
+    then re-run the rules so derived facts follow (``--no-reason`` to skip)."""
     from semcrm.ingest.pipeline import ingest as run_ingest
     from semcrm.ingest.readers import iter_files
     from semcrm.ontology.loader import load_ontology
@@ -107,10 +138,15 @@ def ingest(
                 len(files),
                 lambda tick: run_ingest(paths, store, onto, progress=tick, files=files),
             )
+            reasoning = None
+            if reason_after and store.derived_facts_stale():
+                from semcrm.reasoning.materialize import materialize
+
+                reasoning = materialize(store, onto)
     except SemcrmError as exc:
         _fail(str(exc))
     if as_json:
-        _emit(report.to_dict())
+        _emit({**report.to_dict(), "reasoning": reasoning.to_dict() if reasoning else None})
         return
     statuses = ", ".join(f"{n} {s}" for s, n in report.statuses.items()) or "none"
     err.print(
@@ -126,7 +162,12 @@ def ingest(
         err.print(f"[yellow]rejected {len(report.rejected)} file(s):[/]")
         for rejection in report.rejected:
             where = f" ({rejection.where})" if rejection.where else ""
-            err.print(f"  {rejection.file}{where}: {rejection.reason}")
+            err.print(f"  {_shown(rejection.file)}{_shown(where)}: {_shown(rejection.reason)}")
+    if reasoning is not None:
+        err.print(
+            f"[bold]reasoned[/]: {reasoning.derived} derived facts, "
+            f"{reasoning.justifications} justifications in {reasoning.seconds:.1f}s"
+        )
 
 
 def _with_progress(enabled: bool, total: int, work):
@@ -182,12 +223,22 @@ def reason(
 
 
 def _read_store(data: Path | None):
+    """The data folder's store for reading; while `semcrm serve` holds it, the snapshot the
+    server's SPARQL workers read (as of the server's start or last write)."""
+    from semcrm.ontology.errors import StoreLocked
     from semcrm.ontology.store import KnowledgeStore
 
     settings = _settings(data)
     if not (settings.data / "store").is_dir():
         _fail(f"{settings.data} has no store yet; run `semcrm ingest FILES` first")
-    return KnowledgeStore(settings.data)
+    try:
+        return KnowledgeStore(settings.data)
+    except StoreLocked:
+        snapshots = sorted((settings.data / "snapshots").glob("*"))
+        if not snapshots:
+            raise
+        err.print("[dim]the data folder is being served; reading the server's snapshot[/]")
+        return KnowledgeStore.snapshot(snapshots[-1])
 
 
 @app.command()
@@ -240,6 +291,13 @@ def print_context(payload: dict[str, Any], evidence_per_fact: int = 3) -> None:
             "  industry: "
             + " > ".join(step["label"] or "?" for step in payload["industry"]["path"])
         )
+    if payload.get("qualifications"):
+        out.print(
+            "  qualifications: "
+            + ", ".join(q["label"] or q["concept"] for q in payload["qualifications"])
+        )
+    if payload.get("derived_facts_stale"):
+        out.print("  [yellow]derived facts are older than the last ingest: run `semcrm reason`[/]")
     for key, title in (
         ("intents", "intents"),
         ("stated_needs", "stated needs"),
@@ -294,28 +352,49 @@ def explain(
 
 
 def _print_tree(tree: dict[str, Any], depth: int) -> None:
+    """A proof tree for people: each derived fact, the rule, then its premises grouped by the
+    node they describe, each group with its quotes once."""
     pad = "  " * depth
     if "statement" not in tree:
         for evidence in tree.get("evidence", []):
-            out.print(
-                f"{pad}“{_short(evidence['quote'])}” ({evidence['source']}, turn {evidence['turn']})"
-            )
+            out.print(f"{pad}{_quote(evidence)}")
         return
     st = tree["statement"]
     triple = " ".join(_short_term(st[k]) for k in ("subject", "predicate", "object"))
     kind = f"derived, confidence {st['confidence']:.2f}" if st["derived"] else "asserted"
     out.print(f"{pad}[bold]{triple}[/] [dim]({kind})[/]")
     for justification in tree.get("justifications", []):
+        rule = justification["rule"]["label"] or justification["rule"]["iri"]
         out.print(
-            f"{pad}  because of rule [cyan]{justification['rule']['label'] or justification['rule']['iri']}[/]"
+            f"{pad}  because of rule [cyan]{rule}[/] [dim]({justification['confidence']:.2f})[/]"
         )
-        for premise in justification["premises"]:
+        derived = [p for p in justification["premises"] if p["statement"]["derived"]]
+        asserted = [p for p in justification["premises"] if not p["statement"]["derived"]]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for premise in asserted:
+            groups.setdefault(_short_term(premise["statement"]["subject"]), []).append(premise)
+        for subject, premises in groups.items():
+            facts = ", ".join(
+                f"{_short_term(p['statement']['predicate'])} {_short_term(p['statement']['object'])}"
+                for p in premises
+            )
+            out.print(f"{pad}    {subject}: {facts}")
+            seen: set[tuple] = set()
+            for premise in premises:
+                for evidence in premise.get("evidence", []):
+                    key = (evidence["interaction"], evidence["start"], evidence["end"])
+                    if key not in seen:
+                        seen.add(key)
+                        out.print(f"{pad}      {_quote(evidence)}")
+        for premise in derived:
             _print_tree(premise, depth + 2)
-    for evidence in tree.get("evidence", []):
-        out.print(
-            f"{pad}  “{_short(evidence['quote'])}” [dim]({evidence['source']}, turn {evidence['turn']}, "
-            f"{evidence['start']}-{evidence['end']})[/]"
-        )
+
+
+def _quote(evidence: dict[str, Any]) -> str:
+    return (
+        f"“{_short(evidence['quote'])}” [dim]({evidence.get('source')}, turn {evidence['turn']}, "
+        f"chars {evidence['start']}-{evidence['end']})[/]"
+    )
 
 
 def _short_term(term: dict[str, Any] | None) -> str:
@@ -323,9 +402,10 @@ def _short_term(term: dict[str, Any] | None) -> str:
         return "?"
     value = term["value"]
     if term["type"] == "uri":
-        return (
+        tail = (
             value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if "#" in value or "/" in value else value
         )
+        return tail[:12] if re.fullmatch(r"[0-9a-f]{16,}", tail) else tail
     return f'"{_short(value, 40)}"'
 
 
@@ -363,22 +443,30 @@ def sparql(
     ],
     data: DataOption = None,
     as_json: JsonOption = False,
-    limit: Annotated[int, typer.Option(help="most rows to return")] = 10000,
+    limit: Annotated[int, typer.Option(help="most rows (or triples) to return")] = 10000,
 ) -> None:
-    """Run a read-only SPARQL query (default graph = union of all graphs)."""
-    from semcrm.api.sparql import run_query, to_delimited, to_json, triples_as
+    """Run a read-only SPARQL query (default graph = the set union of all graphs).
+
+    SELECT prints TSV (``--json``: SPARQL 1.1 Query Results JSON); ASK prints true or
+    false; CONSTRUCT and DESCRIBE print Turtle (``--json``: JSON-LD).
+    """
+    from semcrm.api.sparql import execute, to_delimited, to_json, triples_as
 
     if query.startswith("@"):
-        query = Path(query[1:]).read_text("utf-8")
+        path = Path(query[1:])
+        if not path.is_file():
+            _fail(f"no such query file: {path}", 2)
+        query = path.read_text("utf-8")
     try:
         with _read_store(data) as store:
-            result = run_query(store, query, limit=limit)
+            result = execute(store.oxigraph, query, limit=limit)
     except SemcrmError as exc:
         _fail(str(exc))
+    if result.truncated:
+        err.print(f"[yellow]the result was cut at {limit} rows; raise --limit to see more[/]")
     if result.kind == "graph":
-        sys.stdout.write(
-            triples_as(result, "application/n-triples" if as_json else "text/turtle").decode()
-        )
+        media = "application/ld+json" if as_json else "text/turtle"
+        sys.stdout.write(triples_as(result, media).decode("utf-8"))
         return
     if as_json:
         _emit(to_json(result))
@@ -400,16 +488,15 @@ def extract(
     as_json: JsonOption = False,
 ) -> None:
     """Dry run on one file: print what the pipeline extracts, in the devset's gold shape. Stores nothing."""
-    from semcrm.api.goldshape import extract_file, secret_for
+    from semcrm.api.goldshape import extract_file, throwaway_secret
     from semcrm.ingest.pipeline import Processor
     from semcrm.ontology.loader import load_ontology
 
-    if not file.is_file():
-        _fail(f"no such file: {file}", 2)
+    _require_file(file)
     settings = _settings(data, ontology)
     try:
         onto = load_ontology(settings.ontology_dirs)
-        records = extract_file(file, onto, Processor(onto, secret_for(settings.data)))
+        records = extract_file(file, onto, Processor(onto, throwaway_secret()))
     except SemcrmError as exc:
         _fail(str(exc))
     payload: Any = records[0] if len(records) == 1 else {"records": records}
@@ -422,20 +509,17 @@ def extract(
 @app.command()
 def redact(
     file: Annotated[Path, typer.Argument(help="one input file")],
-    data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Dry run of de-identification: the redacted text and the spans found. Stores nothing."""
-    from semcrm.api.goldshape import secret_for
+    from semcrm.api.goldshape import throwaway_secret
     from semcrm.ingest.pii import Pseudonymizer
     from semcrm.ingest.pii import redact as run_redact
     from semcrm.ingest.readers import read_path
 
-    if not file.is_file():
-        _fail(f"no such file: {file}", 2)
-    settings = _settings(data)
+    _require_file(file)
     try:
-        pseudonymizer = Pseudonymizer(secret_for(settings.data))
+        pseudonymizer = Pseudonymizer(throwaway_secret())
         results = []
         for interaction in read_path(file):
             redaction = run_redact(interaction, pseudonymizer)
@@ -466,9 +550,7 @@ def evaluate_command(
     verbose: Annotated[bool, typer.Option(help="list per-record intent misses")] = False,
 ) -> None:
     """Score extraction against gold files: precision, recall and F1 per field."""
-    import secrets as _secrets
-
-    from semcrm.api.evaluate import FIELDS, evaluate
+    from semcrm.api.evaluate import EVAL_KEY, FIELDS, evaluate
     from semcrm.ingest.pipeline import Processor
     from semcrm.ontology.loader import load_ontology
 
@@ -476,9 +558,7 @@ def evaluate_command(
         _fail(f"no such folder: {directory}", 2)
     try:
         onto = load_ontology(list(ontology or []))
-        report = evaluate(
-            directory, onto, Processor(onto, _secrets.token_bytes(32)), verbose=verbose
-        )
+        report = evaluate(directory, onto, Processor(onto, EVAL_KEY), verbose=verbose)
     except SemcrmError as exc:
         _fail(str(exc))
     payload = report.to_dict()
@@ -520,21 +600,32 @@ def evaluate_command(
 def serve(
     data: DataOption = None,
     host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
-    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on (or $SEMCRM_PORT)")] = None,
 ) -> None:
     """Serve the API (OpenAPI docs at /docs)."""
+    import socket
+
     import uvicorn
 
     from semcrm.api.main import create_app
+    from semcrm.ontology.store import KnowledgeStore
 
     settings = load_settings(data=str(data) if data else None, host=host, port=port)
-    err.print(f"serving {settings.data} on http://{settings.host}:{settings.port} (docs at /docs)")
     try:
-        uvicorn.run(
-            create_app(settings), host=settings.host, port=settings.port, log_level="warning"
-        )
+        KnowledgeStore(settings.data).close()  # fail here, with a message, if it is locked
     except SemcrmError as exc:
         _fail(str(exc))
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.host, settings.port))
+        except OSError as exc:
+            _fail(
+                f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}); "
+                "pass --port PORT or set SEMCRM_PORT"
+            )
+    err.print(f"serving {settings.data} on http://{settings.host}:{settings.port} (docs at /docs)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
 @app.command()
@@ -573,7 +664,7 @@ def demo(
         f"[bold]derived[/] {reasoning.derived} facts with {reasoning.justifications} justifications"
     )
     for rejection in report.rejected:
-        err.print(f"  [yellow]rejected[/] {rejection.file}: {rejection.reason}")
+        err.print(f"  [yellow]rejected[/] {_shown(rejection.file)}: {_shown(rejection.reason)}")
     for payload in contexts:
         print_context(payload)
     if serve_after:
@@ -626,6 +717,151 @@ def ontology_check(ontology: OntologyOption = None, as_json: JsonOption = False)
             err.print(f"  unsatisfiable: {iri}")
     if not payload["consistent"]:
         raise typer.Exit(1)
+
+
+# -- the Neo4j projection -----------------------------------------------------------------
+
+
+def _neo4j_store(data: Path | None):
+    """The settings and the store opened read-only: a sync only reads the store, so it can run
+    while `semcrm serve` holds the data folder."""
+    from semcrm.ontology.store import KnowledgeStore
+
+    settings = _settings(data)
+    if not (settings.data / "store").is_dir():
+        _fail(f"{settings.data} has no store yet; run `semcrm ingest FILES` first")
+    return settings, KnowledgeStore(settings.data, read_only=True)
+
+
+@neo4j_app.command("sync")
+def neo4j_sync(
+    data: DataOption = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="rebuild the projection from scratch")
+    ] = False,
+    graph: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--graph",
+            help="check only this graph IRI (new, changed or removed) instead of every graph; "
+            "repeatable",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Push what changed in the store since the last sync to Neo4j (idempotent)."""
+    from semcrm.ontology.neo4j.sync import sync_from_settings
+
+    try:
+        settings, store = _neo4j_store(data)
+        with store, err.status("syncing to Neo4j") as spinner:
+            report = sync_from_settings(
+                store,
+                settings,
+                full=full,
+                graphs=graph or None,
+                progress=lambda message: spinner.update(f"syncing to Neo4j: {message}"),
+            )
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(report.to_dict())
+        return
+    err.print(
+        f"[bold]{report.mode} sync[/] to {report.target} ({report.reason}): "
+        f"{len(report.changed)} graphs changed, {len(report.removed)} removed, "
+        f"{report.subjects} subjects re-projected, {report.nodes} nodes and "
+        f"{report.relationships} relationships written, {report.deleted_nodes} nodes deleted "
+        f"in {report.seconds:.2f}s"
+    )
+
+
+@neo4j_app.command("status")
+def neo4j_status(data: DataOption = None, as_json: JsonOption = False) -> None:
+    """How far Neo4j lags behind the store: graphs new, changed or removed since the last sync."""
+    from semcrm.ontology.neo4j.client import Neo4jClient, Neo4jTarget
+    from semcrm.ontology.neo4j.projection import ProjectionConfig
+    from semcrm.ontology.neo4j.sync import status
+
+    try:
+        settings, store = _neo4j_store(data)
+        target = Neo4jTarget.from_settings(settings, what="`semcrm neo4j status`")
+        with store, Neo4jClient.connect(target) as client:
+            payload = status(store, client, config=ProjectionConfig(vocab=settings.neo4j_vocab))
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(payload)
+        return
+    state = "in step" if payload["neo4j_holds_this_projection"] else "not synced from this store"
+    out.print(
+        f"{payload['target']}: {state}; last sync {payload['synced'] or 'never'}; "
+        f"lag {payload['lag']} of {payload['graphs']} graphs "
+        f"({len(payload['added'])} new, {len(payload['changed'])} changed, "
+        f"{len(payload['removed'])} removed); Neo4j holds {payload['neo4j']['nodes']} nodes, "
+        f"{payload['neo4j']['relationships']} relationships"
+    )
+    for key in ("added", "changed", "removed"):
+        for graph in payload[key][:20]:
+            out.print(f"  {key}: {graph}")
+        if len(payload[key]) > 20:
+            out.print(f"  ... and {len(payload[key]) - 20} more {key} (all of them with --json)")
+
+
+@app.command()
+def cypher(
+    query: Annotated[str, typer.Argument(help="a read-only Cypher query, or @FILE to read it")],
+    data: DataOption = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", help="a parameter NAME=VALUE, VALUE as JSON (repeatable)"),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="most rows to return")] = None,
+    timeout: Annotated[float | None, typer.Option(help="seconds before Neo4j stops it")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run read-only Cypher against the Neo4j projection (as POST /cypher)."""
+    from semcrm.ontology.neo4j.client import Neo4jClient, Neo4jTarget
+    from semcrm.ontology.neo4j.query import run_cypher
+
+    if query.startswith("@"):
+        query = Path(query[1:]).read_text("utf-8")
+    parameters: dict[str, Any] = {}
+    for item in param or []:
+        name, sep, raw = item.partition("=")
+        if not sep or not name:
+            _fail(f"--param takes NAME=VALUE, not {item!r}", 2)
+        try:
+            parameters[name] = json.loads(raw)
+        except json.JSONDecodeError:
+            parameters[name] = raw  # a bare word is a string
+    settings = _settings(data)
+    try:
+        target = Neo4jTarget.from_settings(settings, what="`semcrm cypher`")
+        with Neo4jClient.connect(target) as client:
+            result = run_cypher(
+                client,
+                query,
+                parameters,
+                limit=limit or settings.cypher_limit,
+                timeout=timeout or settings.cypher_timeout,
+            )
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(result.to_dict())
+        return
+    table = Table(*result.columns)
+    for row in result.rows:
+        table.add_row(*(_cell(row[c]) for c in result.columns))
+    out.print(table)
+    more = " (truncated at the row limit)" if result.truncated else ""
+    err.print(f"{len(result.rows)} rows in {result.seconds:.3f}s{more}")
+
+
+def _cell(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def main() -> None:

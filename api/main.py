@@ -12,7 +12,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from semcrm.api import errors
-from semcrm.api.routers import customers, explain, health, sparql
+from semcrm.api.query_pool import QueryPool
+from semcrm.api.routers import customers, cypher, explain, health, sparql
 from semcrm.ontology.settings import Settings, load_settings
 from semcrm.ontology.store import KnowledgeStore
 
@@ -27,17 +28,50 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.store = KnowledgeStore(settings.data)
         try:
+            app.state.query_pool = QueryPool(
+                app.state.store,
+                settings.data,
+                workers=settings.sparql_workers,
+                memory_mb=settings.sparql_memory_mb,
+            )
+        except BaseException:
+            app.state.store.close()
+            raise
+        try:
             yield
         finally:
+            cypher.close(app)
+            app.state.query_pool.close()
             app.state.store.close()
 
     app = FastAPI(
         title="semcrm",
         version=VERSION,
-        summary="Governed customer knowledge graph: context, explanations and SPARQL.",
+        summary="Governed customer knowledge graph: context, explanations, SPARQL and Cypher.",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: many deployments have no internet
     )
+    _mount_docs(app)
     errors.install(app)
-    for router in (health.router, customers.router, explain.router, sparql.router):
+    for router in (health.router, customers.router, explain.router, sparql.router, cypher.router):
         app.include_router(router)
     return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the ``swagger-ui-bundle`` package, not from a CDN."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():  # type: ignore[no-untyped-def]
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="semcrm API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon-32x32.png",
+        )
