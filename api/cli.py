@@ -864,6 +864,44 @@ def _cell(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+@ontology_app.command("import-taxonomy")
+def ontology_import_taxonomy(
+    file: Annotated[Path, typer.Argument(help="a GB/T 4754, NAICS 2022 or ISIC Rev.4 file")],
+    data: DataOption = None,
+    out: Annotated[
+        Path | None, typer.Option(help="write here instead of <data>/ontology/std-<scheme>.ttl")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read a standard industry classification (CSV, JSON or XLSX) into a SKOS concept scheme."""
+    from semcrm.ontology.taxonomy import read_taxonomy, write_taxonomy
+
+    _require_file(file)
+    settings = _settings(data)
+    try:
+        taxonomy = read_taxonomy(file)
+        target = out or settings.data / "ontology" / f"std-{taxonomy.scheme}.ttl"
+        triples = write_taxonomy(taxonomy, target)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    summary = {
+        "scheme": taxonomy.scheme,
+        "form": taxonomy.source_format,
+        "concepts": len(taxonomy.codes),
+        "top_concepts": sum(1 for c in taxonomy.codes if not c.parent),
+        "triples": triples,
+        "written": str(target),
+    }
+    if as_json:
+        _emit(summary)
+        return
+    err.print(
+        f"{summary['concepts']} {taxonomy.scheme} concepts ({summary['top_concepts']} top) from "
+        f"{taxonomy.source_format} written to {_shown(str(target))}; every command on this data "
+        "folder now loads them"
+    )
+
+
 def main() -> None:
     app()
 
