@@ -225,7 +225,7 @@ class _Writer:
             self.add(iri, P("pseudonym"), _s(fact.pseudonym))
         else:
             iri = iris.local(self.iri, "speaker", fact.key)
-            label = fact.key.removeprefix("label:")
+            label = fact.label or fact.key
             self.add(iri, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), _s(label))
         self.add(iri, A, P("Person"))
         self.person_iris[fact.key] = iri
@@ -295,10 +295,22 @@ class _Writer:
 
     def mentions(self) -> None:
         for mention in self.x.mentions:
-            if mention.concept is None or mention.kind == "title":
+            if mention.kind == "title":
                 continue
-            self.mention(mention.kind, mention.concept, mention.evidence)
-            concept = ox.NamedNode(mention.concept)
+            if mention.concept is None:
+                # found by its shape, not curated: a node of its own, keyed by its name
+                if mention.kind == "product":
+                    node = iris.product(mention.text)
+                    self.add(node, A, P("Product"))
+                    self.add(node, P("name"), _s(mention.text))
+                elif mention.kind == "competitor":
+                    node = iris.organisation(mention.text)  # typed in parties()
+                else:
+                    continue
+                concept = node
+            else:
+                concept = ox.NamedNode(mention.concept)
+            self.mention(mention.kind, concept.value, mention.evidence)
             if mention.kind == "product":
                 self.add(self.iri, P("mentionsProduct"), concept)
             elif mention.kind == "competitor":

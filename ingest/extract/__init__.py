@@ -7,7 +7,9 @@ The stages, in order (each in its own module):
 3. :mod:`.cues` — each cue in its clause, negated / hedged / sarcastic or not;
 4. :mod:`.signals` — intents, stated needs, concerns, objections, emotions per turn;
 5. :mod:`.orgs` — organisations, the customer and the vendor;
-6. mentions — industry concepts, qualifications, products, competitors, titles;
+6. mentions — industry concepts, qualifications, products, competitors, titles
+   (curated in the ontology), and :mod:`.products` — products and competitors
+   the ontology does not know yet, by their shape and context;
 7. :mod:`.people` — people, presence, decision-chain roles;
 8. :mod:`.turning_points` — emotion turning points and their triggers.
 
@@ -22,6 +24,7 @@ from collections import defaultdict
 
 from rdflib import URIRef
 
+from semcrm.ingest.extract.attendees import attendee_sides
 from semcrm.ingest.extract.cues import Cue, turn_cues
 from semcrm.ingest.extract.layout import signature_start
 from semcrm.ingest.extract.model import (
@@ -36,6 +39,7 @@ from semcrm.ingest.extract.model import (
 )
 from semcrm.ingest.extract.orgs import find_organisations
 from semcrm.ingest.extract.people import find_people, person_key
+from semcrm.ingest.extract.products import find_products
 from semcrm.ingest.extract.sides import assign_sides, self_introduced_organisation, turn_sides
 from semcrm.ingest.extract.signals import turn_signals
 from semcrm.ingest.extract.turning_points import turning_points
@@ -120,8 +124,32 @@ class Extractor:
         ]
         title_spans = [(m.evidence.start, m.evidence.end) for m in mentions if m.kind == "title"]
         people = find_people(
-            interaction, speaker_sides, person_spans, signals, self._title_roles, title_spans
+            interaction,
+            speaker_sides,
+            person_spans,
+            signals,
+            self._title_roles,
+            title_spans,
+            merged=_same_surname_aliases(redaction),
         )
+        if vendor is None:
+            _, listed_vendor = attendee_sides(
+                interaction.text, [(s, e, k) for s, e, k, _ in person_spans]
+            )
+            if listed_vendor:
+                vendor = next(
+                    (o for o in organisations if o.name == listed_vendor), None
+                ) or OrgFact(listed_vendor, VENDOR, [])
+                vendor.role = VENDOR
+                if customer is not None and customer.name == listed_vendor:
+                    customer = None
+        curated = [
+            (m.evidence.start, m.evidence.end)
+            for m in mentions
+            if m.kind in ("product", "competitor", "vendor")
+        ]
+        parties = [o.name for o in (customer, vendor) if o is not None]
+        mentions += find_products(interaction, curated, parties)
         for competitor in (m for m in mentions if m.kind == "competitor"):
             organisations.append(
                 OrgFact(competitor.text, "competitor", [competitor.evidence], competitor.concept)
@@ -187,6 +215,39 @@ class Extractor:
         concept = max(hits, key=score)
         evidence = [e for a in chains[concept] for e in hits.get(a, [])]
         return concept, evidence[:5]
+
+
+def _same_surname_aliases(redaction: Redaction) -> dict[str, str]:
+    """Pseudonym -> pseudonym for title and nickname forms of one surname (老葛, 葛老师) that
+    the PII stage could not resolve to a full name: within one interaction they are taken
+    to be one person. Reads the raw span texts, in memory only."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    full_surnames: set[str] = set()
+    for span in redaction.spans:
+        if span.type != "person_name" or not span.pseudonym:
+            continue
+        raw = span.text
+        if not raw or not ("\u4e00" <= raw[0] <= "\u9fff"):
+            continue
+        if span.refers_to:
+            full_surnames.add(raw[0])
+            continue
+        if raw[0] in "老小" and len(raw) == 2:
+            surname = raw[1]
+        elif span.title:
+            surname = raw[0]
+        else:
+            full_surnames.add(raw[0])
+            continue
+        if span.pseudonym not in groups[surname]:
+            groups[surname].append(span.pseudonym)
+    merged: dict[str, str] = {}
+    for surname, pseudonyms in groups.items():
+        if surname in full_surnames or len(pseudonyms) < 2:
+            continue
+        for other in pseudonyms[1:]:
+            merged[other] = pseudonyms[0]
+    return merged
 
 
 def _pipeline_lang(language: str) -> str:

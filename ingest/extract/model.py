@@ -56,7 +56,14 @@ class PersonFact:
 
     @property
     def pseudonym(self) -> str | None:
-        return None if self.key.startswith("label:") else self.key
+        """The person's pseudonym; None for a speaker known by a role label ("label:客户")
+        or a person known only by a title ("title:董事长")."""
+        return None if self.key.startswith(("label:", "title:")) else self.key
+
+    @property
+    def label(self) -> str | None:
+        """The role label or title a person without a pseudonym is known by."""
+        return self.key.split(":", 1)[1] if self.pseudonym is None else None
 
 
 @dataclass
