@@ -21,6 +21,22 @@ class SettingsError(SemcrmError):
     """A setting has a value semcrm cannot use."""
 
 
+#: The shipped OWL 2 RL rule module, loaded when the ``owl_rl`` setting is on.
+OWL_RL_RULES = Path(__file__).resolve().parent / "optional" / "owl-rl.ttl"
+
+
+def boolean(raw: Any) -> bool:
+    """A yes/no setting: true/false, yes/no, on/off, 1/0 (any case), or a TOML boolean."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in {"true", "yes", "on", "1"}:
+        return True
+    if text in {"false", "no", "off", "0", ""}:
+        return False
+    raise ValueError(raw)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -35,6 +51,13 @@ SETTINGS: tuple[Setting, ...] = (
         "ontology",
         "",
         f"extra folders of Turtle files loaded after the shipped ontology ({os.pathsep}-separated)",
+    ),
+    Setting(
+        "owl_rl",
+        False,
+        "also apply the OWL 2 RL rules (ontology/optional/owl-rl.ttl) to the data: "
+        "subclass, domain/range, inverse, chain ... entailments, each with a justification",
+        boolean,
     ),
     Setting("host", "127.0.0.1", "address `semcrm serve` listens on"),
     Setting("port", 8000, "port `semcrm serve` listens on", int),
@@ -66,6 +89,7 @@ SETTINGS: tuple[Setting, ...] = (
 class Settings:
     data: Path
     ontology: tuple[Path, ...] = ()
+    owl_rl: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
     sparql_timeout: float = 30.0
@@ -83,9 +107,11 @@ class Settings:
 
     @property
     def ontology_dirs(self) -> tuple[Path, ...]:
-        """Extra ontology folders, plus ``<data>/ontology`` when it exists."""
+        """Extra ontology folders, plus ``<data>/ontology`` when it exists, plus the
+        OWL 2 RL rules when ``owl_rl`` is on."""
         own = self.data / "ontology"
-        return (*self.ontology, own) if own.is_dir() else self.ontology
+        dirs = (*self.ontology, own) if own.is_dir() else self.ontology
+        return (*dirs, OWL_RL_RULES) if self.owl_rl else dirs
 
 
 def load_settings(**explicit: Any) -> Settings:
@@ -124,6 +150,7 @@ def load_settings(**explicit: Any) -> Settings:
     return Settings(
         data=Path(values["data"]).expanduser(),
         ontology=ontology_dirs,
+        owl_rl=values["owl_rl"],
         host=values["host"],
         port=values["port"],
         sparql_timeout=values["sparql_timeout"],

@@ -327,7 +327,9 @@ class KnowledgeStore:
         if self.ontology_digest() == ontology.digest:
             return False
         triples = ontology.triples()
-        meta = [(_SELF, _ONTOLOGY_DIGEST, ox.Literal(ontology.digest))]
+        # The rest of graph:meta (lastIngest, the union marker ...) is kept as it is.
+        meta = [t for t in self.triples(_SELF) if t[1] != _ONTOLOGY_DIGEST]
+        meta.append((_SELF, _ONTOLOGY_DIGEST, ox.Literal(ontology.digest)))
         self.replace_graphs({ox.NamedNode(str(ONTOLOGY_GRAPH)): triples, _SELF: meta})
         return True
 

@@ -54,13 +54,30 @@ def noisy_or(values: Sequence[float]) -> float:
     return 1.0 - remaining
 
 
+def _scaled(
+    base: float, premises: Sequence[IntFact], inside: Mapping[IntFact, int], fixed
+) -> float:
+    for p in premises:
+        if p not in inside:
+            value = fixed(p)
+            if value is not None:
+                base *= value
+    return base
+
+
 def combine(
     recorded: Mapping[IntFact, Sequence[Recorded]],
     *,
+    outside: Mapping[IntFact, float] | None = None,
     max_iterations: int = 1000,
     tolerance: float = 1e-12,
 ) -> Combined:
     """Solve the confidence equations for every derived fact in ``recorded``.
+
+    ``outside`` gives the (final) confidence of derived premises that are not
+    in ``recorded``; the incremental engine re-solves only the facts an update
+    reaches, with everything else fixed. A premise in neither counts 1.0
+    (asserted).
 
     Facts whose derived premises are all final are computed in topological
     order (Kahn's algorithm), which is every fact when no derived fact depends
@@ -71,6 +88,12 @@ def combine(
     number = {fact: i for i, fact in enumerate(facts)}
     find = number.get
     ways = [recorded[fact] for fact in facts]
+    if outside:
+        fixed = outside.get
+        ways = [
+            [(_scaled(base, premises, number, fixed), premises) for base, premises in way]
+            for way in ways
+        ]
     # For each justification, the indices of its derived premises.
     links = [
         [[k for p in premises if (k := find(p)) is not None] for _, premises in way] for way in ways

@@ -34,16 +34,16 @@ facts: what ``CONSTRUCT { head } WHERE { body }`` returns, minus unsafe triples.
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from semcrm.reasoning.confidence import Recorded, combine
 from semcrm.reasoning.errors import ReasoningFailure, RuleLoadError
 from semcrm.reasoning.expressions import compile_expr, confidence_value
+from semcrm.reasoning.gcpause import gc_paused as _gc_paused
 from semcrm.reasoning.index import FactIndex, IntFact, TermTable
 from semcrm.reasoning.plan import (
     PlanContext,
@@ -53,9 +53,11 @@ from semcrm.reasoning.plan import (
     premises,
 )
 from semcrm.reasoning.rules import Rule
-from semcrm.reasoning.stratify import Component, stratify
+from semcrm.reasoning.sameas import DEFAULT_SAME_AS_LIMIT, SAME_AS, SameAsBound, SameAsFinding
+from semcrm.reasoning.stratify import Component, body_patterns, stratify
 from semcrm.reasoning.syntax import TriplePattern, Var
 from semcrm.reasoning.terms import ExprError, Fact
+from semcrm.reasoning.views import ConfidenceView, DerivedView
 
 DEFAULT_MAX_ROUNDS = 10_000
 
@@ -96,9 +98,11 @@ class Stats:
 class Materialization:
     """The result: derived facts with their justifications and confidences, and stats."""
 
-    derived: dict[Fact, list[Justification]]
-    confidence: dict[Fact, float]
+    derived: Mapping[Fact, list[Justification]]
+    confidence: Mapping[Fact, float]
     stats: Stats
+    #: owl:sameAs cliques too large to expand (semcrm.reasoning.sameas)
+    findings: list[SameAsFinding] = field(default_factory=list)
 
 
 class _CompiledRule:
@@ -151,7 +155,13 @@ class _CompiledRule:
 class Engine:
     """Stratified semi-naive evaluation of a rule set (see the module docstring)."""
 
-    def __init__(self, rules: Sequence[Rule], *, max_rounds: int = DEFAULT_MAX_ROUNDS) -> None:
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        *,
+        max_rounds: int = DEFAULT_MAX_ROUNDS,
+        same_as_limit: int | None = DEFAULT_SAME_AS_LIMIT,
+    ) -> None:
         seen: set[str] = set()
         for rule in rules:
             if rule.iri in seen:
@@ -159,11 +169,52 @@ class Engine:
             seen.add(rule.iri)
         self.rules = list(rules)
         self.max_rounds = max_rounds
-        self.components: list[Component] = stratify(self.rules)
+        #: owl:sameAs cliques above this size are withheld (semcrm.reasoning.sameas);
+        #: None, or rules that never read owl:sameAs, turn the bound off.
+        self.same_as_limit = same_as_limit if _reads_same_as(self.rules) else None
+        levels = sorted({rule.layer for rule in self.rules})
+        #: One engine per layer when the rules have several (see the module docstring).
+        self.layers: list[Engine] = []
+        self.components: list[Component] = []
+        if len(levels) > 1:
+            self.layers = [
+                Engine(
+                    [r for r in self.rules if r.layer == level],
+                    max_rounds=max_rounds,
+                    same_as_limit=None,
+                )
+                for level in levels
+            ]
+        else:
+            self.components = stratify(self.rules)
+
+    def reads(self, fact: Fact) -> bool:
+        """Could this layer's rules read ``fact`` or derive it? (Its input filter.)"""
+        predicates = self._predicates
+        return predicates is None or fact[1] in predicates
+
+    @property
+    def _predicates(self) -> set | None:
+        found = self.__dict__.get("_predicate_set", False)
+        if found is False:
+            found = set()
+            for rule in self.rules:
+                patterns = [p for p, _ in body_patterns(rule.body)] + list(rule.head)
+                for pattern in patterns:
+                    if isinstance(pattern.predicate, Var):
+                        found = None
+                        break
+                    found.add(pattern.predicate)
+                if found is None:
+                    break
+            self.__dict__["_predicate_set"] = found
+        return found
 
     @property
     def strata(self) -> list[list[str]]:
-        """Rule IRIs by stratum: stratum 0 first."""
+        """Rule IRIs by stratum: stratum 0 first (layer by layer)."""
+        if self.layers:
+            return [stratum for layer in self.layers for stratum in layer.strata]
         out: list[list[str]] = []
         for component in self.components:
             while len(out) <= component.stratum:
@@ -173,6 +224,9 @@ class Engine:
 
     def step(self, facts: Iterable[Fact]) -> set[Fact]:
         """One application of every rule to exactly ``facts`` (no recursion, no strata)."""
+        if self.layers:
+            facts = list(facts)
+            return set().union(*(layer.step(facts) for layer in self.layers))
         terms = TermTable()
         index = FactIndex(terms.fact(f) for f in facts)
         compiled = [_CompiledRule(i, rule, terms) for i, rule in enumerate(self.rules)]
@@ -190,39 +244,69 @@ class Engine:
     def materialize(self, facts: Iterable[Fact]) -> Materialization:
         """Every fact derivable from ``facts``, with justifications and confidences."""
         started = time.perf_counter()
-        with _gc_paused():
-            run = _Run(self, facts)
-            for component in self.components:
-                run.component(component)
-            result = run.result()
+        findings: list[SameAsFinding] = []
+        with _gc_paused(freeze=True):
+            if self.same_as_limit is not None:
+                bound = SameAsBound(self.same_as_limit)
+                facts = bound.split(facts)
+                findings = list(bound.findings.values())
+            result = self._layered(facts) if self.layers else self._run(facts, {})
+        result.findings = findings
         result.stats.seconds = time.perf_counter() - started
         return result
 
+    def _run(self, facts: Iterable[Fact], outside: dict[Fact, float]) -> Materialization:
+        run = _Run(self, facts)
+        for component in self.components:
+            run.component(component)
+        return run.result(outside)
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the engine allocates.
+    def _layered(self, facts: Iterable[Fact]) -> Materialization:
+        """Each layer over the asserted facts and what the layers below derived."""
+        facts = list(facts)
+        derived: ChainMap[Fact, list[Justification]] = ChainMap()
+        confidence: ChainMap[Fact, float] = ChainMap()
+        stats = Stats()
+        below: list[Materialization] = []
+        for layer in self.layers:
+            inputs = [f for f in facts if layer.reads(f)]
+            for lower in below:
+                inputs += lower.derived.facts_with(layer._predicates)  # type: ignore[attr-defined]
+            result = layer._run(inputs, confidence)
+            derived.maps.append(result.derived)  # type: ignore[arg-type]
+            confidence.maps.append(result.confidence)  # type: ignore[arg-type]
+            below.append(result)
+            _add_stats(stats, result.stats)
+        stats.input_facts = len(set(facts))
+        stats.derived_facts = sum(len(r.derived) for r in below)  # layers derive disjoint facts
+        return Materialization(derived, confidence, stats)
 
-    A materialisation allocates millions of small tuples, sets and dicts, none
-    of them in reference cycles; the cyclic collector would scan the growing
-    heap again and again for nothing (measured: 40% of the run time at 100k
-    facts). Reference counting still frees everything. The previous state is
-    restored on exit, also when the run fails.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+
+def _reads_same_as(rules: Sequence[Rule]) -> bool:
+    return any(
+        pattern.predicate == SAME_AS for rule in rules for pattern, _ in body_patterns(rule.body)
+    )
+
+
+def _add_stats(total: Stats, part: Stats) -> None:
+    total.rounds += part.rounds
+    total.firings.update(part.firings)
+    total.skipped.update(part.skipped)
+    total.self_supporting += part.self_supporting
+    total.confidence_errors += part.confidence_errors
+    total.confidence_unconverged += part.confidence_unconverged
 
 
 class _Run:
     """The state of one materialisation."""
 
-    def __init__(self, engine: Engine, facts: Iterable[Fact]) -> None:
+    def __init__(
+        self, engine: Engine, facts: Iterable[Fact], record_asserted: bool = False
+    ) -> None:
         self.engine = engine
+        # The incremental engine keeps the justifications of asserted facts too (never
+        # reported): they are what keeps a fact once its assertion is withdrawn.
+        self.record_asserted = record_asserted
         self.terms = TermTable()
         self.index = FactIndex(self.terms.fact(f) for f in facts)
         self.asserted = set(self.index.facts)
@@ -241,6 +325,7 @@ class _Run:
         weight = rule.rule.weight
         confidence = rule.confidence
         flat = rule.flat
+        record_asserted = self.record_asserted
 
         def sink(row: list[int | None], prem: list[Any]) -> None:
             self.firings[key_rule] += 1
@@ -259,7 +344,7 @@ class _Run:
                     self.stats.confidence_errors += 1
             key = (key_rule, frozenset(cited))
             for fact in facts:
-                if fact in asserted:
+                if fact in asserted and not record_asserted:
                     continue
                 if fact in key[1]:
                     self.stats.self_supporting += 1
@@ -317,36 +402,47 @@ class _Run:
                     self._evaluate(rule, ctx, new, position)
         self.stats.rounds += rounds
 
-    def result(self) -> Materialization:
-        """Convert the run's int facts back to terms and combine confidences."""
-        recorded = {fact: list(ways.values()) for fact, ways in self.derived.items()}
-        combined = combine(recorded)
-        terms = self.terms.terms
-        as_terms: dict[IntFact, Fact] = {}
+    def result(self, outside: Mapping[Fact, float] | None = None) -> Materialization:
+        """The run's result as views that convert int facts to terms when read.
 
-        def term_fact(fact: IntFact) -> Fact:
-            found = as_terms.get(fact)
-            if found is None:
-                found = as_terms[fact] = (terms[fact[0]], terms[fact[1]], terms[fact[2]])
-            return found
-
+        ``outside`` gives the confidence of input facts that a lower layer derived.
+        When every rule has weight 1 and no confidence expression and every such
+        input is certain, every confidence is exactly 1.0 (each derived fact has a
+        well-founded justification of certain premises), so nothing is solved.
+        """
+        if self.record_asserted:
+            self.derived = {f: w for f, w in self.derived.items() if f not in self.asserted}
         iris = [r.iri for r in self.engine.rules]
-        derived: dict[Fact, list[Justification]] = {}
-        confidence: dict[Fact, float] = {}
-        for fact, ways in self.derived.items():
-            scores = combined.justifications[fact]
-            conclusion = term_fact(fact)
-            derived[conclusion] = [
-                Justification(iris[rule], tuple(map(term_fact, cited)), score)
-                for ((rule, _), (_, cited)), score in zip(ways.items(), scores, strict=True)
-            ]
-            confidence[conclusion] = combined.facts[fact]
+        inputs = self.int_confidences(outside)
+        certain = all(r.weight == 1.0 and r.confidence is None for r in self.engine.rules) and all(
+            v == 1.0 for v in inputs.values()
+        )
         stats = self.stats
+        if certain:
+            derived = DerivedView(self.terms, self.derived, None, iris)
+            confidence = ConfidenceView(self.terms, self.derived, None)
+        else:
+            recorded = {fact: list(ways.values()) for fact, ways in self.derived.items()}
+            combined = combine(recorded, outside=inputs)
+            derived = DerivedView(self.terms, self.derived, combined.justifications, iris)
+            confidence = ConfidenceView(self.terms, self.derived, combined.facts)
+            stats.confidence_unconverged = combined.unconverged
         stats.firings = dict(zip(iris, self.firings, strict=True))
         stats.skipped = {iri: n for iri, n in zip(iris, self.skipped, strict=True) if n}
         stats.derived_facts = len(derived)
-        stats.confidence_unconverged = combined.unconverged
         return Materialization(derived, confidence, stats)
+
+    def int_confidences(self, outside: Mapping[Fact, float] | None) -> dict[IntFact, float]:
+        """``outside`` keyed by int facts, for the input facts of this run that it names."""
+        if not outside:
+            return {}
+        ids = self.terms.ids
+        out: dict[IntFact, float] = {}
+        for (s, p, o), value in outside.items():
+            fact = (ids.get(s), ids.get(p), ids.get(o))
+            if fact in self.asserted:
+                out[fact] = value  # type: ignore[index]
+        return out
 
 
 __all__ = ["DEFAULT_MAX_ROUNDS", "Engine", "Justification", "Materialization", "Stats"]

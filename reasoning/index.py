@@ -106,6 +106,24 @@ class FactIndex:
             subjects.add(s)
         return True
 
+    def discard(self, fact: IntFact) -> bool:
+        """Remove a fact; False if it was not there. Empty index entries are dropped."""
+        if fact not in self.facts:
+            return False
+        self.facts.discard(fact)
+        s, p, o = fact
+        self.counts[p] -= 1
+        by_subject, by_object = self.sp[p], self.op[p]
+        objects = by_subject[s]
+        objects.discard(o)
+        if not objects:
+            del by_subject[s]
+        subjects = by_object[o]
+        subjects.discard(s)
+        if not subjects:
+            del by_object[o]
+        return True
+
     def count(self, p: int | None) -> int:
         """How many facts have predicate ``p`` (all facts when ``p`` is None)."""
         if p is None:

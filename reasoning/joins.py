@@ -11,9 +11,12 @@ Design decisions:
   and every variable is certainly bound or certainly free, the step is one of
   four tight loops (both ends bound, subject bound, object bound, neither),
   with the index maps looked up once, when the step is built: the index does
-  not change while a round runs. Anything else (a variable predicate, a
-  variable repeated in one pattern, a variable that may or may not be bound)
-  takes :func:`_generic_step`, which decides per call.
+  not change while a round runs. A variable predicate that an earlier step
+  bound (OWL 2 RL's ``?p rdfs:domain ?c . ?x ?p ?y``) gets the same four
+  loops with the maps looked up per call, and ``?s ?p ?o`` with three free
+  variables a plain scan. Anything else (a variable repeated in one pattern,
+  a variable that may or may not be bound, a free predicate with a bound
+  end) takes :func:`_generic_step`, which decides per call.
 * **Semi-naive exclusion** is a set test: ``exclude`` is this round's delta for
   patterns that must read only older facts.
 * **Premises** are written into ``prem[k]``, the slot of the pattern's text
@@ -77,7 +80,13 @@ def pattern_step(pattern, index, exclude, slots, terms, certain, possible, k, nx
     names = [n.name if isinstance(n, Var) else None for n in nodes]
     uncertain = any(n is not None and n in possible for n in names)
     free = [n for n in names if n is not None and n not in certain and n not in possible]
-    if consts[1] is None or uncertain or len(free) != len(set(free)):
+    if uncertain or len(free) != len(set(free)):
+        return _generic_step(index, exclude, consts, var_slots, k, nxt)
+    if consts[1] is None:
+        if names[1] in certain:
+            return _bound_predicate_step(index, exclude, consts, var_slots, certain, names, k, nxt)
+        if len(free) == 3:
+            return _scan_all_step(index, exclude, var_slots, k, nxt)
         return _generic_step(index, exclude, consts, var_slots, k, nxt)
     s_const, p, o_const = consts
     ss, _, os = var_slots
@@ -153,6 +162,107 @@ def pattern_step(pattern, index, exclude, slots, terms, certain, possible, k, nx
 
 def nothing(row: Row, prem: list[Any]) -> None:
     return None
+
+
+def _bound_predicate_step(index, exclude, consts, var_slots, certain, names, k, nxt) -> Step:
+    """A pattern whose predicate is a variable bound by an earlier step (``?x ?p ?y`` after
+    ``?p rdfs:domain ?c``): the specialised loops, with the maps looked up per call."""
+    s_const, _, o_const = consts
+    ss, ps, os = var_slots
+    s_bound = s_const is not None or names[0] in certain
+    o_bound = o_const is not None or names[2] in certain
+    sp, op = index.sp, index.op
+    if s_bound and o_bound:
+
+        def both(row: Row, prem: list[Any]) -> None:
+            p = row[ps]
+            s = s_const if ss is None else row[ss]
+            o = o_const if os is None else row[os]
+            objects = sp.get(p, EMPTY_MAP).get(s)
+            if objects and o in objects:
+                fact = (s, p, o)
+                if exclude is None or fact not in exclude:
+                    prem[k] = fact
+                    nxt(row, prem)
+
+        return both
+    if s_bound:
+
+        def forward(row: Row, prem: list[Any]) -> None:
+            p = row[ps]
+            s = s_const if ss is None else row[ss]
+            objects = sp.get(p, EMPTY_MAP).get(s)
+            if not objects:
+                return
+            for o in objects:
+                fact = (s, p, o)
+                if exclude is not None and fact in exclude:
+                    continue
+                row[os] = o
+                prem[k] = fact
+                nxt(row, prem)
+            row[os] = None
+
+        return forward
+    if o_bound:
+
+        def backward(row: Row, prem: list[Any]) -> None:
+            p = row[ps]
+            o = o_const if os is None else row[os]
+            subjects = op.get(p, EMPTY_MAP).get(o)
+            if not subjects:
+                return
+            for s in subjects:
+                fact = (s, p, o)
+                if exclude is not None and fact in exclude:
+                    continue
+                row[ss] = s
+                prem[k] = fact
+                nxt(row, prem)
+            row[ss] = None
+
+        return backward
+
+    def scan(row: Row, prem: list[Any]) -> None:
+        p = row[ps]
+        by_subject = sp.get(p)
+        if not by_subject:
+            return
+        for s, objects in by_subject.items():
+            row[ss] = s
+            for o in objects:
+                fact = (s, p, o)
+                if exclude is not None and fact in exclude:
+                    continue
+                row[os] = o
+                prem[k] = fact
+                nxt(row, prem)
+        row[ss] = None
+        row[os] = None
+
+    return scan
+
+
+def _scan_all_step(index, exclude, var_slots, k, nxt) -> Step:
+    """``?s ?p ?o`` with three free, distinct variables: every fact of the index."""
+    ss, ps, os = var_slots
+    sp = index.sp
+
+    def scan_all(row: Row, prem: list[Any]) -> None:
+        for p, by_subject in sp.items():
+            row[ps] = p
+            for s, objects in by_subject.items():
+                row[ss] = s
+                for o in objects:
+                    fact = (s, p, o)
+                    if exclude is not None and fact in exclude:
+                        continue
+                    row[os] = o
+                    prem[k] = fact
+                    nxt(row, prem)
+        row[ss] = row[ps] = row[os] = None
+
+    return scan_all
 
 
 def _generic_step(index, exclude, consts, var_slots, k, nxt) -> Step:

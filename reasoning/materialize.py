@@ -12,6 +12,16 @@ The engine's result is written as two graphs, in one transaction:
   statements that are asserted record the graphs that assert them
   (``semcrm:assertedIn``), which is where an explanation finds its quotes.
 
+**Stored justifications of ontology-level rules are capped.** The OWL 2 RL
+rules (layer 0) justify a typing such as ``?x a semcrm:Evidence`` once per
+property whose range implies it, so on real data they record several times
+more justifications than facts, and storing every one made the justification
+graph most of the store. A fact derived only by layer-0 rules keeps its
+first :data:`MAX_ONTOLOGY_JUSTIFICATIONS` justifications (fewest premises
+first, then by rule and premises, so the choice is stable) and records how
+many it had as ``semcrm:justificationCount``. Business rules (layer 1 and up)
+keep every justification: a customer intent cites each signal behind it.
+
 A statement's IRI is a hash of its triple (:func:`semcrm.ontology.iris.statement`),
 so explanations are stable across runs.
 """
@@ -34,8 +44,8 @@ from semcrm.ontology.namespaces import (
     SEMCRM,
     XSD,
 )
-from semcrm.ontology.store import SYSTEM_GRAPHS, UNION, KnowledgeStore, utc_timestamp
-from semcrm.reasoning.engine import Engine, Materialization
+from semcrm.ontology.store import SYSTEM_GRAPHS, KnowledgeStore, utc_timestamp
+from semcrm.reasoning.engine import Engine, Justification, Materialization
 from semcrm.reasoning.rules import Rule, load_rules
 
 Fact = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
@@ -57,6 +67,9 @@ _OBJECT = ox.NamedNode(str(RDF.object))
 
 def _decimal(value: float) -> ox.Literal:
     return ox.Literal(f"{value:.6f}", datatype=ox.NamedNode(str(XSD.decimal)))
+
+
+_INTEGER = ox.NamedNode(str(XSD.integer))
 
 
 def _boolean(value: bool) -> ox.Literal:
@@ -84,14 +97,16 @@ class ReasoningReport:
 
 
 def asserted_facts(store: KnowledgeStore) -> list[Fact]:
-    """Every asserted triple, once: the default (union) graph minus what reasoning wrote.
+    """Every asserted triple, once: the triples of the interaction graphs and the TBox.
 
-    Derived triples are never asserted ones (the engine only derives facts not in its
-    input) and justification statements live only in their own graph, so this is
-    exactly the set of triples of the interaction graphs and the TBox.
+    Read from those graphs themselves, not as the default graph minus what reasoning
+    wrote: the justification graph is the largest one, and reading it only to
+    subtract it was most of the time a ``reason`` took.
     """
-    reasoned = set(store.triples(INFERRED)) | set(store.triples(JUSTIFICATIONS))
-    return [t for t in store.triples(UNION) if t not in reasoned]
+    facts: dict[Fact, None] = dict.fromkeys(store.triples(_ONTOLOGY))
+    for graph in store.interaction_graphs():
+        facts.update(dict.fromkeys(store.triples(graph)))
+    return list(facts)
 
 
 class _Provenance:
@@ -120,7 +135,8 @@ def materialize(
     rules = rules if rules is not None else load_rules(ontology.graph)
     facts = asserted_facts(store)
     result = Engine(rules).materialize(facts)
-    inferred, justification_triples, count = _graphs(result, _Provenance(store))
+    ontology_level = {rule.iri for rule in rules if rule.layer == 0}
+    inferred, justification_triples, count = _graphs(result, _Provenance(store), ontology_level)
     store.replace_graphs({INFERRED: inferred, JUSTIFICATIONS: justification_triples})
     store.set_meta(lastReasoned=utc_timestamp())
     per_rule: dict[str, int] = defaultdict(int)
@@ -137,7 +153,23 @@ def materialize(
     )
 
 
-def _graphs(result: Materialization, where: _Provenance) -> tuple[list[Fact], list[Fact], int]:
+#: Justifications stored per fact derived only by ontology-level (layer 0) rules.
+MAX_ONTOLOGY_JUSTIFICATIONS = 2
+
+
+def _stored(justifications: list[Justification], ontology_level: set[str]) -> list[Justification]:
+    """The justifications written for one fact (see the module doc on the cap)."""
+    if len(justifications) <= MAX_ONTOLOGY_JUSTIFICATIONS or any(
+        j.rule not in ontology_level for j in justifications
+    ):
+        return justifications
+    ranked = sorted(justifications, key=lambda j: (len(j.premises), j.rule, str(j.premises)))
+    return ranked[:MAX_ONTOLOGY_JUSTIFICATIONS]
+
+
+def _graphs(
+    result: Materialization, where: _Provenance, ontology_level: set[str] = frozenset()
+) -> tuple[list[Fact], list[Fact], int]:
     inferred: list[Fact] = []
     out: dict[Fact, None] = {}
     described: set[ox.NamedNode] = set()
@@ -163,7 +195,17 @@ def _graphs(result: Materialization, where: _Provenance) -> tuple[list[Fact], li
     for fact in sorted(result.derived, key=lambda f: (str(f[0]), str(f[1]), str(f[2]))):
         inferred.append(fact)
         conclusion = statement(fact, True)
-        for justification in result.derived[fact]:
+        every = result.derived[fact]
+        kept = _stored(every, ontology_level)
+        if len(kept) < len(every):
+            out[
+                (
+                    conclusion,
+                    _p("justificationCount"),
+                    ox.Literal(str(len(every)), datatype=_INTEGER),
+                )
+            ] = None
+        for justification in kept:
             count += 1
             j = iris.justification(justification.rule, justification.premises)
             out[(j, _A, _p("Justification"))] = None

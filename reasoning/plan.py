@@ -13,10 +13,10 @@ text order) writes the fact it matched to ``prem[k]``, a sub-select writes the
 tuple of facts behind its row. :func:`premises` flattens it, so justifications
 list premises in the rule's text order whatever order the joins ran in.
 
-Ordering (:func:`_order`) is greedy: the semi-naive *delta* pattern first,
-then repeatedly the generator (triple pattern, VALUES, sub-select) with the
-smallest estimated number of matches given what is bound (the index's counts
-and average fan-outs), with FILTER, BIND and NOT EXISTS placed as soon as the
+Ordering (:func:`_order`) is greedy: repeatedly the generator (triple
+pattern, VALUES, sub-select) with the smallest estimated number of matches
+given what is bound (the index's counts and average fan-outs; the semi-naive
+*delta* pattern's from the delta, and it wins ties), with FILTER, BIND and NOT EXISTS placed as soon as the
 variables they read are bound, and MINUS last. Patterns that come before the
 delta pattern in text order skip delta facts, so each solution that uses a
 new fact is found exactly once (in the round after the fact appears, at the
@@ -152,13 +152,17 @@ def _estimate(element: Element, known: set[str], ctx: PlanContext, on_delta: boo
             if not isinstance(node, Var) and node not in ids:
                 return 0.0
         s_bound, o_bound = is_bound(element.subject), is_bound(element.object)
+        # A bound variable predicate matches like an average predicate; a free one, all.
+        share = 1.0
+        if p is None and is_bound(element.predicate):
+            share = 1.0 / max(1, len(index.sp))
         if s_bound and o_bound:
             return min(1.0, index.count(p)) * 0.5
         if s_bound:
             return index.fan_out(p, "s")
         if o_bound:
             return index.fan_out(p, "o")
-        return float(index.count(p)) + 1.0
+        return float(index.count(p)) * share + 1.0
     if isinstance(element, Values):
         return float(len(element.rows))
     return 1000.0  # a sub-select: usually small per join key; run it after the patterns
@@ -202,14 +206,16 @@ def _order(group: Group, ctx: PlanContext, bound: set[str], maybe: set[str], del
                     place(i)
                     progress = True
 
-    if delta_at is not None:
-        generators.remove(delta_at)
-        place_ready()
-        place(delta_at)
+    # The delta pattern competes like any other, with its size taken from the delta: a
+    # rule such as prp-dom (?p rdfs:domain ?c . ?x ?p ?y) then reads the few domain axioms
+    # first and only the delta facts of those predicates, not every delta fact.
     while generators:
         place_ready()
         known = certain | possible
-        best = min(generators, key=lambda i: (_estimate(elements[i], known, ctx, False), i))
+        best = min(
+            generators,
+            key=lambda i: (_estimate(elements[i], known, ctx, i == delta_at), i != delta_at, i),
+        )
         generators.remove(best)
         place(best)
     place_ready()

@@ -15,7 +15,14 @@ Design decisions:
   and column inside it. The engine never meets a malformed rule.
 * A rule needs a body, a head and a zone; label, owner and version are
   optional (empty), the weight defaults to 1.0 and must lie in (0, 1], the
-  priority defaults to 0.
+  priority defaults to 0, the layer to 1.
+* A rule's *layer* (``semcrm:layer``, an integer, default 1) says which
+  closure it reads: the rules of a layer read the asserted facts and
+  everything lower layers derive, and their conclusions are not fed back
+  to lower layers. The OWL 2 RL rules are layer 0, so business rules (with
+  negation and aggregates) read the OWL 2 RL closure, and can stratify
+  although OWL 2 RL's variable-predicate rules could otherwise derive any
+  fact (docs/rules.md, "Layers").
 * :meth:`Rule.to_sparql` assembles ``CONSTRUCT { head } WHERE { body }`` with
   PREFIX lines: the rule's meaning *is* that query's (the engine is tested
   against Oxigraph running it).
@@ -79,6 +86,7 @@ class Rule:
     weight: float = 1.0
     priority: int = 0
     confidence: Expr | None = None
+    layer: int = 1
 
     @property
     def display(self) -> str:
@@ -120,6 +128,7 @@ def parse_rule(
     version: str = "",
     weight: float = 1.0,
     priority: int = 0,
+    layer: int = 1,
 ) -> Rule:
     """Parse and check one rule from its parts; RuleLoadError if any part is wrong."""
     names = {**STANDARD_PREFIXES, **(prefixes or {})}
@@ -164,6 +173,7 @@ def parse_rule(
         weight=weight,
         priority=priority,
         confidence=confidence_ir,
+        layer=layer,
     )
 
 
@@ -200,11 +210,15 @@ def _rule_from_graph(graph: rdflib.Graph, node: rdflib.URIRef, prefixes: dict[st
         raise fail(f"unknown zone {shown}; use semcrm:green, semcrm:yellow or semcrm:red")
     weight_node = _one(graph, node, SEMCRM.weight, display)
     priority_node = _one(graph, node, SEMCRM.priority, display)
+    layer_node = _one(graph, node, SEMCRM.layer, display)
     try:
         weight = float(weight_node) if weight_node is not None else 1.0
         priority = int(priority_node) if priority_node is not None else 0
+        layer = int(layer_node) if layer_node is not None else 1
     except (TypeError, ValueError):
-        raise fail("semcrm:weight must be a number and semcrm:priority an integer") from None
+        raise fail(
+            "semcrm:weight must be a number, semcrm:priority and semcrm:layer integers"
+        ) from None
     confidence = _one(graph, node, SEMCRM.confidenceExpression, display)
     labels = {
         (lit.language or ""): str(lit)
@@ -225,6 +239,7 @@ def _rule_from_graph(graph: rdflib.Graph, node: rdflib.URIRef, prefixes: dict[st
         version=str(version) if version is not None else "",
         weight=weight,
         priority=priority,
+        layer=layer,
     )
 
 

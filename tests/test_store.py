@@ -76,6 +76,18 @@ def test_store_ensure_ontology_loads_once_per_digest(tmp_path):
         assert store.ontology_digest() == ontology.digest
 
 
+def test_store_loading_a_new_ontology_keeps_the_other_bookkeeping(tmp_path):
+    """Regression: writing the TBox replaced all of graph:meta, so the default-graph
+    marker went and every later open rebuilt graph:union from scratch."""
+    ontology = load_ontology()
+    with KnowledgeStore(tmp_path) as store:
+        store.set_meta(lastIngest="2026-12-03T10:00:00Z")
+        store.ensure_ontology(ontology)
+        assert store.get_meta("lastIngest") == "2026-12-03T10:00:00Z"
+        assert store.get_meta("unionGraphBuilt") == "true"
+        assert store.ontology_digest() == ontology.digest
+
+
 H = ox.NamedNode("https://w3id.org/semcrm/id/interaction/00000000000000aa")
 NAME = (S, P, ox.Literal("Harbor & Vale Cold Storage Ltd"))
 

@@ -1,0 +1,386 @@
+"""The update algorithm of one layer: DRed deletion, semi-naive insertion, re-scoring.
+
+:class:`Update` brings one :class:`~semcrm.reasoning.incremental.LayerState` up
+to date with a set of input facts withdrawn and a set asserted, and reports
+the difference as a :class:`~semcrm.reasoning.incremental.Change`. The
+algorithm is described in :mod:`semcrm.reasoning.incremental` and in
+docs/rules.md ("Incremental maintenance"); this module is its bookkeeping:
+
+* ``snapshot`` remembers, for every fact the update touches, whether it was
+  reported as derived, its justifications and their scores before the first
+  edit, so the report is a plain before/after comparison;
+* ``was_present`` remembers the presence of every fact whose presence
+  changed, which gives each component the facts that came and went below it;
+* ``pending`` holds facts that lost support in one component but are also
+  derived by a later one, which decides them.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from semcrm.reasoning.change import Change
+from semcrm.reasoning.confidence import combine
+from semcrm.reasoning.engine import Justification, _CompiledRule
+from semcrm.reasoning.errors import ReasoningFailure
+from semcrm.reasoning.expressions import confidence_value
+from semcrm.reasoning.index import FactIndex, IntFact
+from semcrm.reasoning.plan import PlanContext, compile_group, premises
+from semcrm.reasoning.syntax import TriplePattern, Var
+from semcrm.reasoning.terms import ExprError, Fact
+
+if TYPE_CHECKING:
+    from semcrm.reasoning.incremental import Key, LayerState, Way
+
+
+def _matches(pattern: tuple[int | None, int | None, int | None], fact: IntFact) -> bool:
+    return all(c is None or c == v for c, v in zip(pattern, fact, strict=True))
+
+
+class Update:
+    """The bookkeeping of one update: first-seen snapshots, presence changes, pending facts."""
+
+    def __init__(self, engine: LayerState) -> None:
+        self.e = engine
+        assert engine.users is not None
+        self.users = engine.users
+        # fact -> (was reported as derived, its justifications, their scores) before the update
+        self.snapshot: dict[IntFact, tuple[bool, dict[Key, Way], list[float] | None]] = {}
+        self.was_present: dict[IntFact, bool] = {}
+        self.pending: set[IntFact] = set()
+        self.change = Change()
+
+    # -- primitive edits, each remembering the state before it -----------------------------
+
+    def touch(self, fact: IntFact) -> None:
+        if fact not in self.snapshot:
+            e = self.e
+            ways = e.justs.get(fact)
+            reported = bool(ways) and fact not in e.asserted and fact in e.index.facts
+            self.snapshot[fact] = (reported, dict(ways) if ways else {}, e.scores.get(fact))
+
+    def set_present(self, fact: IntFact, present: bool) -> None:
+        if fact not in self.was_present:
+            self.was_present[fact] = not present
+        if present:
+            self.e.index.add(fact)
+        else:
+            self.e.index.discard(fact)
+
+    def add_way(self, fact: IntFact, key: Key, way: Way) -> bool:
+        """Record a justification; True when ``fact`` was not present (not indexed) before."""
+        e = self.e
+        ways = e.justs.get(fact)
+        if ways is None:
+            self.touch(fact)
+            e.justs[fact] = {key: way}
+        elif key not in ways:
+            self.touch(fact)
+            ways[key] = way
+        else:
+            if ways[key][0] < way[0]:
+                self.touch(fact)
+                ways[key] = way
+            return False
+        link = (fact, key)
+        users = self.users
+        for premise in key[1]:
+            found = users.get(premise)
+            if found is None:
+                users[premise] = {link}
+            else:
+                found.add(link)
+        by_rule = e.by_rule.get(key[0])
+        if by_rule is not None:
+            by_rule.add(link)
+        self.pending.discard(fact)
+        return fact not in e.index.facts
+
+    def remove_way(self, fact: IntFact, key: Key) -> None:
+        e = self.e
+        ways = e.justs.get(fact)
+        if ways is None or key not in ways:
+            return
+        self.touch(fact)
+        del ways[key]
+        if not ways:
+            del e.justs[fact]
+        link = (fact, key)
+        for premise in key[1]:
+            found = self.users.get(premise)
+            if found is not None:
+                found.discard(link)
+        by_rule = e.by_rule.get(key[0])
+        if by_rule is not None:
+            by_rule.discard(link)
+
+    # -- the update ----------------------------------------------------------------------
+
+    def run(
+        self,
+        add: Iterable[Fact],
+        remove: Iterable[Fact],
+        confidences: Mapping[Fact, float | None],
+    ) -> Change:
+        """Apply the update; ``confidences`` of input facts from lower layers (None: asserted)."""
+        e = self.e
+        for fact, value in confidences.items():
+            known = e.terms.fact(fact)
+            if e.input_confidence.get(known) != value:
+                self.touch(known)
+                if value is None:
+                    e.input_confidence.pop(known, None)
+                else:
+                    e.input_confidence[known] = value
+        ids = e.terms.ids
+        withdrawn: set[IntFact] = set()
+        for s, p, o in remove:
+            fact = (ids.get(s), ids.get(p), ids.get(o))
+            if None not in fact and fact in e.asserted:
+                withdrawn.add(fact)  # type: ignore[arg-type]
+        asserted_now = {e.terms.fact(f) for f in add}
+        withdrawn -= asserted_now
+        for fact in withdrawn:
+            self.touch(fact)
+            e.asserted.discard(fact)
+            if e.justs.get(fact):
+                self.pending.add(fact)  # decided by the components that derive it
+            else:
+                self.set_present(fact, False)
+        for fact in asserted_now - e.asserted:
+            self.touch(fact)
+            e.asserted.add(fact)
+            e.confidence.pop(fact, None)
+            if fact not in e.index.facts:
+                self.set_present(fact, True)
+        for position, component in enumerate(e.engine.components):
+            self.component(position, component)
+        if self.pending:  # every pending fact is derived by some component, which decides it
+            raise AssertionError(f"{len(self.pending)} facts left undecided")
+        for fact, before in self.was_present.items():
+            if before and fact not in e.index.facts:
+                self.users.pop(fact, None)
+        self.rescore()
+        return self.change
+
+    def component(self, position: int, component) -> None:
+        e = self.e
+        members = set(component.rules)
+        facts = e.index.facts
+        gone = [f for f, before in self.was_present.items() if before and f not in facts]
+        came = [f for f, before in self.was_present.items() if not before and f in facts]
+        candidates: set[IntFact] = set()
+        delta: set[IntFact] = set(came)
+        changed = gone + came
+        for i in component.rules:
+            negative = e.negative_patterns(i)
+            if not negative or not any(_matches(n, f) for f in changed for n in negative):
+                continue
+            self.change.reevaluated.append(e.engine.rules[i].iri)
+            found = self.evaluate_all(e.compiled[i])
+            for fact, key in list(e.by_rule[i]):
+                if (fact, key) not in found:
+                    self.remove_way(fact, key)
+                    candidates.add(fact)
+            for (fact, key), way in found.items():
+                if self.add_way(fact, key, way):
+                    self.set_present(fact, True)
+                    delta.add(fact)
+        for fact in gone:
+            for conclusion, key in list(self.users.get(fact, ())):
+                if key[0] in members:
+                    self.remove_way(conclusion, key)
+                    candidates.add(conclusion)
+        for fact in self.pending:
+            if any(key[0] in members for key in e.justs.get(fact, ())):
+                candidates.add(fact)
+        if candidates:
+            self.delete(position, members, candidates)
+        if delta:
+            self.insert(component, delta)
+
+    def delete(self, position: int, members: set[int], candidates: set[IntFact]) -> None:
+        e = self.e
+        facts, users, justs, component_of = e.index.facts, self.users, e.justs, e.component_of
+
+        def held_below(fact: IntFact) -> bool:
+            if fact in e.asserted:
+                return True
+            return any(component_of[key[0]] < position for key in justs.get(fact, ()))
+
+        suspects: set[IntFact] = set()
+        work = list(candidates)
+        while work:
+            fact = work.pop()
+            if fact in suspects or fact not in facts:
+                continue
+            if held_below(fact):
+                self.pending.discard(fact)
+                continue
+            suspects.add(fact)
+            work.extend(c for c, key in users.get(fact, ()) if key[0] in members)
+
+        def sound(key: Key) -> bool:
+            return key[0] in members and all(p in facts and p not in suspects for p in key[1])
+
+        queue = [f for f in suspects if any(sound(key) for key in justs.get(f, ()))]
+        while queue:
+            fact = queue.pop()
+            if fact not in suspects:
+                continue
+            suspects.discard(fact)
+            self.pending.discard(fact)
+            for conclusion, key in users.get(fact, ()):
+                if conclusion in suspects and key in justs.get(conclusion, ()) and sound(key):
+                    queue.append(conclusion)
+        for fact in suspects:  # no sound justification in this component
+            for key in [k for k in justs.get(fact, ()) if k[0] in members]:
+                self.remove_way(fact, key)
+            if justs.get(fact):
+                self.pending.add(fact)  # also derived by a later component, which decides
+                continue
+            self.pending.discard(fact)
+            self.set_present(fact, False)
+        for fact in suspects:
+            if fact in facts:
+                continue
+            for conclusion, key in list(users.get(fact, ())):
+                if key[0] in members:
+                    self.remove_way(conclusion, key)
+
+    def insert(self, component, delta: set[IntFact]) -> None:
+        e = self.e
+        ctx = PlanContext(e.terms, e.index, closures=e.closures)
+        rules = [e.compiled[i] for i in component.rules]
+        rounds = 0
+        while delta:
+            rounds += 1
+            if rounds > e.engine.max_rounds:
+                raise ReasoningFailure(
+                    f"no fixed point after {rounds - 1} rounds of an update; rules "
+                    + ", ".join(r.rule.display for r in rules)
+                    + " still derive new facts",
+                    [r.rule.iri for r in rules],
+                )
+            ctx.delta = FactIndex(delta)
+            ctx.tables = {}
+            new: set[IntFact] = set()
+            predicates = ctx.delta.sp
+            for rule in rules:
+                sink = self.sink(rule, new)
+                for position in rule.positions:
+                    pattern = rule.rule.body.elements[position]
+                    assert isinstance(pattern, TriplePattern)
+                    if not isinstance(pattern.predicate, Var):
+                        p = e.terms.ids.get(pattern.predicate)
+                        if p is None or p not in predicates:
+                            continue
+                    first = compile_group(rule.rule.body, rule.slots, ctx, sink, delta_at=position)
+                    first([None] * len(rule.slots), [None] * rule.prem_count)
+            for fact in new:
+                self.set_present(fact, True)
+            delta = new if component.recursive else set()
+        self.change.rounds += rounds
+
+    def sink(self, rule: _CompiledRule, new: set[IntFact] | None, found: dict | None = None):
+        """A plan's last step: record each head fact (or collect it into ``found``)."""
+        terms, weight, confidence, flat = self.e.terms, rule.rule.weight, rule.confidence, rule.flat
+        index = rule.index
+
+        def sink(row: list[int | None], prem: list[Any]) -> None:
+            facts, _ = rule.instantiate(row, terms)
+            if not facts:
+                return
+            cited = tuple(dict.fromkeys(prem)) if flat else premises(prem)
+            base = weight
+            if confidence is not None:
+                try:
+                    base = weight * confidence_value(confidence(row))
+                except ExprError:
+                    base = 0.0
+            key = (index, frozenset(cited))
+            for fact in facts:
+                if fact in key[1]:
+                    continue
+                if found is not None:
+                    known = found.get((fact, key))
+                    if known is None or known[0] < base:
+                        found[(fact, key)] = (base, cited)
+                elif self.add_way(fact, key, (base, cited)) and new is not None:
+                    new.add(fact)
+
+        return sink
+
+    def evaluate_all(self, rule: _CompiledRule) -> dict[tuple[IntFact, Key], Way]:
+        """Every justification ``rule`` has on the current facts."""
+        e = self.e
+        found: dict[tuple[IntFact, Key], Way] = {}
+        ctx = PlanContext(e.terms, e.index, closures=e.closures)
+        first = compile_group(rule.rule.body, rule.slots, ctx, self.sink(rule, None, found))
+        first([None] * len(rule.slots), [None] * rule.prem_count)
+        return found
+
+    # -- confidences and the report ------------------------------------------------------
+
+    def rescore(self) -> None:
+        e = self.e
+        facts, asserted, users = e.index.facts, e.asserted, self.users
+        reached: set[IntFact] = set()
+        work = list(self.snapshot)
+        while work:
+            fact = work.pop()
+            if fact in reached:
+                continue
+            reached.add(fact)
+            work.extend(c for c, _ in users.get(fact, ()) if c not in reached)
+        live = [f for f in reached if f in facts and f not in asserted and e.justs.get(f)]
+        old_confidence = {f: e.confidence.get(f) for f in reached}
+        old_scores = {f: e.scores.get(f) for f in reached}
+        for fact in reached:
+            e.confidence.pop(fact, None)
+            e.scores.pop(fact, None)
+        outside = ChainMap(e.confidence, e.input_confidence) if e.input_confidence else e.confidence
+        combined = combine({f: list(e.justs[f].values()) for f in live}, outside=outside)
+        e.confidence.update(combined.facts)
+        e.scores.update(combined.justifications)
+        self.report(reached, old_confidence, old_scores)
+
+    def report(self, reached: set[IntFact], old_confidence, old_scores) -> None:
+        e, change = self.e, self.change
+        term = e.terms.term_fact
+        iris = [r.iri for r in e.engine.rules]
+
+        def justification(key: Key, way: Way, score: float) -> Justification:
+            return Justification(iris[key[0]], tuple(map(term, way[1])), score)
+
+        for fact in reached:
+            now = fact in e.confidence
+            if fact in self.snapshot:
+                was, old_ways, _ = self.snapshot[fact]
+            else:
+                was, old_ways = now, e.justs.get(fact, {})
+            before = dict(zip(old_ways, old_scores[fact] or (), strict=False)) if was else {}
+            after = dict(zip(e.justs[fact], e.scores[fact], strict=True)) if now else {}
+            conclusion = term(fact)
+            if now and not was:
+                change.added[conclusion] = e.confidence[fact]
+            elif was and not now:
+                change.removed.add(conclusion)
+            elif now and old_confidence[fact] != e.confidence[fact]:
+                change.confidence[conclusion] = e.confidence[fact]
+            for key, score in before.items():
+                if key not in after:
+                    change.justifications_removed.append(
+                        (conclusion, justification(key, old_ways[key], score))
+                    )
+            for key, score in after.items():
+                if key not in before:
+                    change.justifications_added.append(
+                        (conclusion, justification(key, e.justs[fact][key], score))
+                    )
+                elif before[key] != score:
+                    change.justifications_rescored.append(
+                        (conclusion, justification(key, e.justs[fact][key], score))
+                    )
