@@ -9,6 +9,12 @@
 anything (``semcrm extract`` and ``semcrm redact`` are dry runs over it);
 :func:`ingest` runs it over files and folders and writes to a store.
 
+File names: only the de-identified base name of a file is stored
+(``semcrm:sourceName``) or reported (the ``source`` of each ingested record):
+:func:`source_name` runs :func:`~semcrm.ingest.pii.redact_file_name` with the
+interaction's speakers, participants and name hints, so ``张伟_13812345678_call.txt``
+is stored as ``[PERSON-…]_[MOBILE-…]_call.txt`` with the pseudonyms the text gets.
+
 Idempotence: an interaction's IRI is minted from its content hash. When the
 store already holds that graph written by the same extractor version from
 the same ontology, the record is *unchanged* and nothing is written; when
@@ -30,7 +36,14 @@ import pyoxigraph as ox
 from semcrm.ingest.errors import IngestError, RejectedInput, log_failure
 from semcrm.ingest.extract import EXTRACTOR_VERSION, Extraction, Extractor
 from semcrm.ingest.model import Interaction
-from semcrm.ingest.pii import Pseudonymizer, Redaction, load_or_create_secret, redact, redact_text
+from semcrm.ingest.pii import (
+    Pseudonymizer,
+    Redaction,
+    load_or_create_secret,
+    redact,
+    redact_file_name,
+)
+from semcrm.ingest.pii.detect import interaction_hints
 from semcrm.ingest.rdf import interaction_triples
 from semcrm.ingest.readers import iter_files, read_path_with_rejections
 from semcrm.ontology import iris
@@ -56,6 +69,7 @@ class Processed:
     redaction: Redaction
     extraction: Extraction
     triples: list
+    source_name: str  # the de-identified base name of the file (:func:`source_name`)
 
 
 class Processor:
@@ -80,9 +94,21 @@ class Processor:
         redaction = redact(interaction, self.pseudonymizer)
         redaction.interaction.check()
         extraction = self.extractor.extract(redaction)
-        name, _ = redact_text(os.path.basename(interaction.source.path), self.pseudonymizer)
+        name = source_name(interaction, self.pseudonymizer)
         triples = interaction_triples(extraction, redaction, self.ontology.digest, name)
-        return Processed(redaction, extraction, triples)
+        return Processed(redaction, extraction, triples, name)
+
+
+def source_name(interaction: Interaction, pseudonymizer: Pseudonymizer) -> str:
+    """The de-identified base name of ``interaction``'s file, the only form ever stored.
+
+    The interaction's person names (speakers, participants, name hints; raw, before
+    redaction) are the hints, so a speaker's name in the file name is found in any case
+    and gets the pseudonym it gets in the text.
+    """
+    base = os.path.basename(interaction.source.path)
+    name, _ = redact_file_name(base, pseudonymizer, interaction_hints(interaction))
+    return name
 
 
 @dataclass
@@ -212,7 +238,7 @@ def _ingest_one(
             triples = sum(1 for _ in store.triples(graph))
             return IngestedRecord(
                 graph.value,
-                _source_label(interaction, processor),
+                _source_label(interaction, source_name(interaction, processor.pseudonymizer)),
                 interaction.source.format,
                 interaction.kind,
                 "unchanged",
@@ -223,7 +249,7 @@ def _ingest_one(
     store.replace_graph(graph, processed.triples)
     return IngestedRecord(
         graph.value,
-        _source_label(interaction, processor),
+        _source_label(interaction, processed.source_name),
         interaction.source.format,
         interaction.kind,
         status,
@@ -244,8 +270,8 @@ def _same_version(store: KnowledgeStore, graph: ox.NamedNode, digest: str) -> bo
     )
 
 
-def _source_label(interaction: Interaction, processor: Processor) -> str:
-    name, _ = redact_text(os.path.basename(interaction.source.path), processor.pseudonymizer)
+def _source_label(interaction: Interaction, name: str) -> str:
+    """The de-identified file name with the record's part: ``[PERSON-…].mbox (message 3)``."""
     return f"{name} ({interaction.source.part})" if interaction.source.part else name
 
 

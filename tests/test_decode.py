@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import random
 
 import pytest
 
-from semcrm.ingest.decode import decode_bytes, normalise_newlines
-from semcrm.ingest.errors import RejectedInput
+from semcrm.ingest.decode import decode_bytes, first_invalid_utf8, normalise_newlines
+from semcrm.ingest.errors import RejectedInput, logged_name
+from semcrm.ingest.readers import read_path
 
 
 @pytest.mark.parametrize(
@@ -76,3 +78,49 @@ def test_decode_rejects_valid_utf8_made_of_control_characters() -> None:
 
 def test_normalise_newlines_turns_crlf_and_cr_into_lf() -> None:
     assert normalise_newlines("a\r\nb\rc\n") == "a\nb\nc\n"
+
+
+def test_first_invalid_utf8_gives_the_line_and_byte_offset() -> None:
+    # lines end with LF, CRLF and a lone CR; the bad byte 0xFF is the 27th byte
+    data = b"Header line\nsecond\r\nthird\r" + b"\xff rest\n"
+    assert first_invalid_utf8(data) == (4, 26)
+    assert first_invalid_utf8("示例 fine".encode()) is None
+
+
+@pytest.mark.issue(3)
+def test_invalid_utf8_rejection_names_the_file_line_and_byte(tmp_path) -> None:
+    # regression: the rejection named the file but not where the bytes stopped being UTF-8
+    path = tmp_path / "broken.txt"
+    path.write_bytes(
+        b"Header line\nsecond line\n" + bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D, 0x01]) * 40
+    )
+    with pytest.raises(RejectedInput) as caught:
+        read_path(path)
+    assert caught.value.path == str(path)
+    assert caught.value.where == "line 3, byte 24"
+    assert "not UTF-8 is at line 3, byte 24" in caught.value.reason
+    assert str(caught.value).startswith(f"{path}, line 3, byte 24: not text")
+
+
+@pytest.mark.issue(3)
+def test_a_fallback_decoding_logs_the_file_by_hash_and_where_utf8_broke(caplog) -> None:
+    data = "Line one\nCafé Testwood\n".encode("cp1252")  # é (0xE9) is byte 12, line 2
+    with caplog.at_level(logging.WARNING, logger="semcrm.ingest.decode"):
+        assert decode_bytes(data, None, "notes/Testwood.txt")[1:] == ("cp1252", True)
+    [record] = caplog.records
+    message = record.getMessage()
+    assert logged_name("notes/Testwood.txt") in message
+    assert "line 2, byte 12" in message and "cp1252" in message
+    assert "Testwood" not in message
+
+
+def test_a_declared_non_utf8_charset_is_not_a_utf8_failure(caplog) -> None:
+    with caplog.at_level(logging.WARNING, logger="semcrm.ingest.decode"):
+        assert decode_bytes("Привет".encode("koi8-r"), "koi8-r", "x")[1] == "koi8-r"
+    assert caplog.records == []
+
+
+def test_a_utf8_bom_with_bad_bytes_is_a_lossy_decoding_with_its_place(caplog) -> None:
+    with caplog.at_level(logging.WARNING, logger="semcrm.ingest.decode"):
+        assert decode_bytes(b"\xef\xbb\xbfab\n\xff", None, "x") == ("ab\n\ufffd", "utf-8", True)
+    assert "line 2, byte 6" in caplog.records[0].getMessage()

@@ -82,3 +82,16 @@ def test_home_addresses(text: str, expected: list[tuple[str, str]]) -> None:
 )
 def test_company_addresses_are_look_alikes(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> [mailto:IMCEANOTES-+22Oakes+2C+20Tamsin+22+20+3CTamsin+5FOakes+40example+2Ecom\n> +3E+40CORP@CORP.com]",
+        'X-From: "Vo, Linh" <IMCEANOTES-+22Vo+2C+20Linh+22+20+3Clinh+2Evo+40example+2Eorg+3E+40CORP@CORP.com>',
+    ],
+)
+def test_exchange_encapsulated_addresses_are_redacted_whole(text: str) -> None:
+    """Regression: an IMCEA-encoded address kept the person's name and mailbox in the store."""
+    spans = [(s, t) for s, t in found(text) if t == "email"]
+    assert any("IMCEANOTES-" in s and ("+40example" in s) for s, _ in spans)

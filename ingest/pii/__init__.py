@@ -4,7 +4,8 @@ Public API::
 
     detect(interaction) -> list[PiiSpan]                 non-overlapping, sorted, raw offsets
     redact(interaction, pseudonymizer) -> Redaction      the de-identified copy + offset maps
-    redact_text(text, pseudonymizer, name_hints=()) -> (text, spans)   file names, subjects ...
+    redact_text(text, pseudonymizer, name_hints=()) -> (text, spans)   subjects, free text
+    redact_file_name(name, pseudonymizer, name_hints=()) -> (name, spans)  a file's base name
     Pseudonymizer(secret).pseudonym(type, value)         "PERSON-1A2B3C4D"
     load_or_create_secret(data_dir) -> bytes             data_dir/secret.key (0600)
     PII_TYPES, PiiSpan, Redaction, DPV_CATEGORIES
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 from semcrm.ingest.pii.categories import DPV_CATEGORIES, categories_of, category_of
 from semcrm.ingest.pii.detect import detect
+from semcrm.ingest.pii.file_names import redact_file_name
 from semcrm.ingest.pii.pseudonyms import (
     Pseudonymizer,
     SecretKeyError,
@@ -65,5 +67,6 @@ __all__ = [
     "load_or_create_secret",
     "normalise",
     "redact",
+    "redact_file_name",
     "redact_text",
 ]

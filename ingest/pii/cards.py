@@ -2,6 +2,9 @@
 
 A card number is 13-19 digits, contiguous or in groups of four (the last
 group may be shorter), starting like a card (2-6), passing the Luhn check.
+Irregular groupings (``622848 0012345678901``, 6 + 13 as some banks print
+them) count only after a card cue, and then the whole grouped number is one
+span: no group of it is left visible.
 The nearest cue decides between the two things such numbers are: 卡号/银行卡/
 card/Visa make it a card even with a bad Luhn digit (a mistyped card is still
 personal); 账号/账户/开户行/对公/account make it a corporate account, which is
@@ -22,7 +25,7 @@ PRIORITY = 80
 
 CARD_LIKE = re.compile(
     r"(?<![A-Za-z0-9_*])(?<![A-Za-z0-9]-)"
-    r"(?:\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,4})?|\d{13,19})"
+    r"(?:\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,4})?|\d{13,19}|(?P<irregular>\d{3,6}(?:[ -]\d{3,13}){1,3}))"
     r"(?![A-Za-z0-9_*]|[.\-]\d)"
 )
 CARD, ACCOUNT = "card", "account"
@@ -68,5 +71,7 @@ def find_cards(text: str, view: str) -> Iterator[Candidate]:
             yield Candidate(start, end, LOOKALIKE, "corporate_account", PRIORITY)
         elif cue == CARD:
             yield Candidate(start, end, "bank_card", "bank_card_labelled", PRIORITY)
+        elif match.group("irregular"):
+            continue  # "622848 0012345678901" is a card only after a card cue
         elif luhn_valid(digits) and digits[0] in "23456" and not _DATE_START.match(digits):
             yield Candidate(start, end, "bank_card", "bank_card", PRIORITY)

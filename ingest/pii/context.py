@@ -15,11 +15,18 @@ from collections.abc import Sequence
 
 CueTable = Sequence[tuple[re.Pattern[str], str]]
 
+#: A cue never reaches across this character: it separates texts detected in one batch
+#: (:func:`semcrm.ingest.pii.detect.detect_in_texts`), so each is read as if alone.
+BARRIER = "\x1e"
+
 
 def nearest_cue(text: str, position: int, table: CueTable, window: int = 40) -> str | None:
     """The kind of the cue ending closest before ``position`` within ``window`` characters."""
     start = max(0, position - window)
     snippet = text[start:position]
+    barrier = snippet.rfind(BARRIER)
+    if barrier != -1:
+        snippet = snippet[barrier + 1 :]
     best_kind: str | None = None
     best_end = -1
     for pattern, kind in table:

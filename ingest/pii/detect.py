@@ -20,6 +20,7 @@ in the length of the text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -28,8 +29,10 @@ from itertools import pairwise
 from semcrm.ingest.model import Interaction
 from semcrm.ingest.pii.addresses import find_addresses
 from semcrm.ingest.pii.cards import find_cards
+from semcrm.ingest.pii.context import BARRIER
 from semcrm.ingest.pii.emails import find_emails
 from semcrm.ingest.pii.ids import find_resident_ids
+from semcrm.ingest.pii.invisible import fold
 from semcrm.ingest.pii.known_names import build_lexicon, find_known, name_value, resolve_aliases
 from semcrm.ingest.pii.names import (
     find_format_names,
@@ -42,14 +45,19 @@ from semcrm.ingest.pii.names_en import find_en_names
 from semcrm.ingest.pii.names_zh import (
     HAS_CJK,
     find_context_names,
+    find_names_before_values,
     find_title_forms,
+    find_titled_names,
     split_zh_name,
 )
-from semcrm.ingest.pii.numerals import ascii_view
+from semcrm.ingest.pii.numerals import ascii_view, number_view
 from semcrm.ingest.pii.phones import find_phones
 from semcrm.ingest.pii.plates import find_plates
+from semcrm.ingest.pii.pseudonyms import canonical_type
 from semcrm.ingest.pii.spans import Candidate, PiiSpan, resolve_overlaps
+from semcrm.ingest.pii.spoken import find_spoken_numbers
 
+_CONTACT_TYPES = frozenset(["mobile_phone", "phone", "email", "cn_resident_id"])
 _HONORIFIC = re.compile(r"^((?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Madam)\.?)\s+")
 
 
@@ -67,7 +75,12 @@ class Detection:
 
 
 @lru_cache(maxsize=64)
-def _hint_names(hints: tuple[str, ...]) -> tuple[list[tuple[str, str]], set[str]]:
+def parse_hints(hints: tuple[str, ...]) -> tuple[list[tuple[str, str]], set[str]]:
+    """The names in speaker-style hints: ``([(surface, value)], persona surfaces)``.
+
+    Role labels (``客户``, ``Agent``) yield nothing; bots and personas are returned apart.
+    The result is cached and shared: do not mutate it.
+    """
     names: list[tuple[str, str]] = []
     personas: set[str] = set()
     for hint in hints:
@@ -111,37 +124,43 @@ def _split_at(candidates: list[Candidate], bounds: Sequence[int]) -> list[Candid
     return result
 
 
-def detect_in_text(
+def _find(
     text: str,
-    name_hints: Sequence[str] = (),
-    turn_bounds: Sequence[tuple[int, int]] = (),
-    known_names: frozenset[str] = frozenset(),
-) -> Detection:
-    """Run every recogniser over ``text``; ``turn_bounds`` are the turns' ``(start, end)``.
-
-    ``known_names`` are name surfaces already known from elsewhere (the body of
-    the interaction a subject line belongs to); they are searched for as is.
-    """
+    name_hints: Sequence[str],
+    turn_bounds: Sequence[tuple[int, int]],
+    known_names: frozenset[str],
+) -> tuple[list[PiiSpan], list[str]]:
+    """Every recogniser over ``text``: the spans (raw offsets) and the value of each."""
+    original = text
+    folded = fold(text)
+    text = folded.text
+    turn_bounds = folded.bounds_to_folded(turn_bounds)
     view = ascii_view(text)
-    structured: list[Candidate] = []
-    for finder in (
-        find_emails,
-        find_resident_ids,
-        find_cards,
-        find_phones,
-        find_plates,
-        find_addresses,
-    ):
-        structured.extend(finder(text, view))
+    numbers = number_view(view)
+    structured: list[Candidate] = [
+        *find_emails(text, view),
+        *find_resident_ids(text, numbers),
+        *find_cards(text, numbers),
+        *find_phones(text, numbers),
+        *find_spoken_numbers(text, view),
+        *find_plates(text, view),
+        *find_addresses(text, view),
+    ]
     format_names, personas = find_format_names(text)
-    hint_names, hint_personas = _hint_names(tuple(name_hints))
+    hint_names, hint_personas = parse_hints(tuple(name_hints))
     personas |= hint_personas
     starts, ends = labelled_content_spans(text)
     starts += [start for start, _ in turn_bounds]
     ends += [end for _, end in turn_bounds]
     names = [*format_names, *find_line_names(text), *find_reply_names(text, starts, ends)]
     if HAS_CJK.search(text):
-        names += [*find_title_forms(text), *find_context_names(text)]
+        contact_starts = [c.start for c in structured if c.type in _CONTACT_TYPES]
+        names += [
+            *find_title_forms(text),
+            *find_context_names(text),
+            *find_titled_names(text),
+            *find_names_before_values(text, contact_starts),
+        ]
     names += find_en_names(text)
     names = [c for c in names if text[c.start : c.end] not in personas]
     pairs = [(text[c.start : c.end], name_value(c, text)) for c in names] + hint_names
@@ -155,13 +174,22 @@ def detect_in_text(
         surface = text[candidate.start : candidate.end]
         title = candidate.title
         value = candidate.value or surface
-        if candidate.type == "person_name":
+        pii_type = candidate.type
+        if pii_type == "person_name":
             derived_value, derived_title = _title_of(surface)
             title = title or derived_title
             value = candidate.value or derived_value
-        spans.append(PiiSpan(candidate.start, candidate.end, candidate.type, surface,
-                             candidate.recognizer, title=title))  # fmt: skip
+        else:
+            pii_type = canonical_type(pii_type, value)
+        start, end = folded.span_to_original(candidate.start, candidate.end)
+        spans.append(PiiSpan(start, end, pii_type, original[start:end], candidate.recognizer,
+                             title=title))  # fmt: skip
         values.append(value)
+    return spans, values
+
+
+def _with_aliases(text: str, spans: list[PiiSpan], values: list[str]) -> Detection:
+    """The detection of ``text``, with aliases (蒋经理 -> 蒋立群) linked to full names."""
     person_indexes = [i for i, span in enumerate(spans) if span.type == "person_name"]
     person_candidates = [
         Candidate(spans[i].start, spans[i].end, "person_name", spans[i].recognizer, 0, values[i])
@@ -172,9 +200,67 @@ def detect_in_text(
     return Detection(spans, values, aliases)
 
 
+def detect_in_text(
+    text: str,
+    name_hints: Sequence[str] = (),
+    turn_bounds: Sequence[tuple[int, int]] = (),
+    known_names: frozenset[str] = frozenset(),
+) -> Detection:
+    """Run every recogniser over ``text``; ``turn_bounds`` are the turns' ``(start, end)``.
+
+    ``known_names`` are name surfaces already known from elsewhere (the body of
+    the interaction a subject line belongs to); they are searched for as is.
+    """
+    spans, values = _find(text, name_hints, turn_bounds, known_names)
+    return _with_aliases(text, spans, values)
+
+
+#: Between texts detected in one pass: no cue looks back across the barrier character
+#: (:data:`~semcrm.ingest.pii.context.BARRIER`), and the blank lines end every line-based
+#: context (speaker labels, signatures, header continuations) as the end of a text would.
+BATCH_SEPARATOR = "\n\n\n" + BARRIER + "\n\n\n"
+
+
+def detect_in_texts(
+    texts: Sequence[str], known_names: frozenset[str] = frozenset()
+) -> list[Detection]:
+    """:func:`detect_in_text` for many short texts (an interaction's side fields) in one pass.
+
+    One pass over the texts joined by :data:`BATCH_SEPARATOR` instead of one per text:
+    the recognisers' fixed cost is paid once. Spans are cut at the texts' edges and
+    aliases are resolved within each text, as :func:`detect_in_text` would; names found
+    in one text are searched for in the others (they belong to one interaction).
+    """
+    if not texts:
+        return []
+    starts: list[int] = []
+    position = 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + len(BATCH_SEPARATOR)
+    joined = BATCH_SEPARATOR.join(texts)
+    spans, values = _find(joined, (), (), known_names)
+    per_text: list[tuple[list[PiiSpan], list[str]]] = [([], []) for _ in texts]
+    for span, value in zip(spans, values, strict=True):
+        first = bisect_right(starts, span.start) - 1
+        last = bisect_right(starts, span.end - 1) - 1
+        for index in range(first, last + 1):  # a span is cut at the texts' edges
+            offset, text = starts[index], texts[index]
+            start, end = max(span.start - offset, 0), min(span.end - offset, len(text))
+            if start >= end:
+                continue
+            whole = (start, end) == (span.start - offset, span.end - offset)
+            per_text[index][0].append(replace(span, start=start, end=end, text=text[start:end]))
+            per_text[index][1].append(value if whole else text[start:end])
+    return [
+        _with_aliases(text, local_spans, local_values)
+        for text, (local_spans, local_values) in zip(texts, per_text, strict=True)
+    ]
+
+
 def known_name_surfaces(text: str, detection: Detection, hints: Sequence[str]) -> frozenset[str]:
     """Every name surface an interaction's detection and hints know, for its side fields."""
-    hint_names, personas = _hint_names(tuple(hints))
+    hint_names, personas = parse_hints(tuple(hints))
     pairs = [
         (span.text, value)
         for span, value in zip(detection.spans, detection.values, strict=True)

@@ -232,6 +232,11 @@ def _jieba_words() -> dict[str, tuple[int, str]]:
     return words
 
 
+def word_entry(text: str) -> tuple[int, str] | None:
+    """jieba's ``(frequency, tag)`` for a 2-4 character word, or None."""
+    return _jieba_words().get(text)
+
+
 def is_common_word(text: str, min_freq: int = 3) -> bool:
     """True when jieba knows ``text`` as an ordinary word (not a person name)."""
     entry = _jieba_words().get(text)
@@ -241,6 +246,12 @@ def is_common_word(text: str, min_freq: int = 3) -> bool:
     if tag.startswith(_NAME_TAGS):
         return freq >= 200
     return freq >= min_freq
+
+
+def is_name_word(text: str) -> bool:
+    """True when jieba's dictionary lists ``text`` as a person name (司马相如, 诸葛亮)."""
+    entry = _jieba_words().get(text)
+    return entry is not None and entry[1].startswith(_NAME_TAGS)
 
 
 def is_frequent_word(text: str, min_freq: int = 100) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from semcrm.ingest.pii.lexicon import (
     BOT_MARKERS,
@@ -155,20 +156,24 @@ def find_format_names(text: str) -> tuple[list[Candidate], set[str]]:
     """
     candidates: list[Candidate] = []
     personas: set[str] = set()
+    for label_start, label, _end in speaker_lines(text):
+        head = _PAREN.sub("", label)
+        if _LABEL_VETO.search(head) or len(head.split()) > 6 or len(head) > 40:
+            continue
+        found, protected = _label_candidates(text, label_start, label, "speaker_name")
+        candidates.extend(found)
+        personas |= protected
     sources: list[tuple[re.Pattern[str], str, str]] = [
-        (SPEAKER_LINE, "label", "speaker_name"),
         (VOICE_TAG, "1", "voice_tag"),
         (JSON_NAME, "1", "json_name"),
         (DISPLAY_NAME, "1", "display_name"),
     ]
     for pattern, group, recognizer in sources:
         key: int | str = int(group) if group.isdigit() else group
+        if pattern is DISPLAY_NAME and "@" not in text:
+            continue
         for match in pattern.finditer(text):
             label = match.group(key)
-            if pattern is SPEAKER_LINE:
-                head = _PAREN.sub("", label)
-                if _LABEL_VETO.search(head) or len(head.split()) > 6 or len(head) > 40:
-                    continue
             found, protected = _label_candidates(text, match.start(key), label, recognizer)
             candidates.extend(found)
             personas |= protected
@@ -189,6 +194,13 @@ _NAME_LINE = re.compile(
     rf"(?m)^(?P<prefix>[> \t]*)(?P<name>(?:[{CJK}]{{2,4}}(?:[ \u3000]+(?:{CAP} ){{0,2}}{CAP})?)|"
     rf"(?:{CAP} ){{1,2}}{CAP}|{CAP})[ \t]*$"
 )
+#: A closing and a name on one line: "谢谢，程晓峰", "Best regards, Hannah Oyelaran".
+_INLINE_CLOSING = re.compile(
+    r"(?im)^[> \t]*(?:best regards|kind regards|warm regards|regards|best wishes|many thanks|thanks|"
+    r"thank you|cheers|sincerely|yours(?: sincerely| truly)?|顺祝商祺|顺颂商祺|此致敬礼|此致|"
+    r"敬礼|祝好|谢谢)[,，!！.。 \t—–-]{1,4}"
+    rf"(?P<name>[{CJK}]{{2,4}}|(?:{CAP} ){{0,2}}{CAP})[ \t。.!！]*$"
+)
 _SALUTATION = re.compile(rf"(?m)^[ \t]*(?P<name>(?:{CAP} )?{CAP})[ \t]*,[ \t]*$")
 
 
@@ -208,6 +220,19 @@ def _previous_line(text: str, start: int) -> str:
     return ""
 
 
+def _ends_a_block(text: str, start: int, end: int) -> bool:
+    """True when the line ``[start, end)`` is the last one of a ``>`` quoted block, or of
+    the text, or comes before two blank lines: where a reply's or a message's signature
+    stands."""
+    line_start = text.rfind("\n", 0, start) + 1
+    quoted = text[line_start:start].lstrip(" \t").startswith(">")
+    rest = text[end:].lstrip(" \t\n")
+    if not rest or re.match(r"[ \t]*\n[ \t]*\n[ \t]*\n", text[end:]):
+        return True  # the end of the text, or a gap of blank lines after the line
+    next_line = text[end:].lstrip("\n").split("\n", 1)[0].lstrip(" \t")
+    return quoted and not next_line.startswith(">")
+
+
 def find_line_names(text: str) -> Iterator[Candidate]:
     """Names standing alone on a line: signatures, salutations and one-word replies."""
     given = latin_given_names()
@@ -222,8 +247,29 @@ def find_line_names(text: str) -> Iterator[Candidate]:
         ):
             continue
         previous = _previous_line(text, match.start())
-        signature = _TITLE_LINE.search(_next_line(text, match.end())) or _CLOSING.match(previous)
+        signature = (
+            _TITLE_LINE.search(_next_line(text, match.end()))
+            or _CLOSING.match(previous)
+            or (cjk and _ends_a_block(text, match.start("name"), match.end("name")))
+            or (
+                not cjk
+                and len(name.split()) >= 2
+                and name.split()[0] in given
+                and _ends_a_block(text, match.start(), match.end())
+            )
+        )
         if signature:
+            yield Candidate(
+                match.start("name"), match.end("name"), "person_name", "signature", PRIORITY
+            )
+    for match in _INLINE_CLOSING.finditer(text):
+        name = match.group("name")
+        cjk_name = re.fullmatch(f"[{CJK}]+", name)
+        if (cjk_name and split_zh_name(name) is not None) or (
+            not cjk_name
+            and name.split()[0] in given
+            and not any(t in ORG_WORDS for t in name.split())
+        ):
             yield Candidate(
                 match.start("name"), match.end("name"), "person_name", "signature", PRIORITY
             )
@@ -255,8 +301,16 @@ def labelled_content_spans(text: str) -> tuple[list[int], list[int]]:
     """``(starts, ends)`` of the content after each speaker label, for :func:`find_reply_names`."""
     starts: list[int] = []
     ends: list[int] = []
-    for match in SPEAKER_LINE.finditer(text):
-        end = text.find("\n", match.end())
-        starts.append(match.end())
+    for _label_start, _label, label_end in speaker_lines(text):
+        end = text.find("\n", label_end)
+        starts.append(label_end)
         ends.append(len(text) if end == -1 else end)
     return starts, ends
+
+
+@lru_cache(maxsize=4)
+def speaker_lines(text: str) -> tuple[tuple[int, str, int], ...]:
+    """``(label start, label, end of the label and its colon)`` of every SPEAKER_LINE match;
+    cached, because :func:`find_format_names` and :func:`labelled_content_spans` both need
+    them for the same text."""
+    return tuple((m.start("label"), m.group("label"), m.end()) for m in SPEAKER_LINE.finditer(text))

@@ -14,7 +14,13 @@ or when the context says so:
   our CEO", "Tunde Adebayo (Quality Manager)";
 * a known given name on its own ("Declan will want that"), unless it follows
   an article or a place preposition (the Sierra, in Austin) or starts an
-  organisation name (Ashby & Quill).
+  organisation name (Ashby & Quill);
+* a Chinese name in pinyin, surname and given name in either order (Zhang
+  Wei, Wei Zhang; see :mod:`.names_pinyin`);
+* a full name in lower case after a strong cue ("my name is margaret
+  thornbury", "talk to margaret thornbury"): a known given name, then a
+  known surname or any word that is not an everyday one; a lone lower-case
+  given name only after "my name is", "named", "called" or "this is".
 
 Word boundaries are Latin letters only, so a name next to Chinese text
 (采购那边Melody说) is found; Python's ``\\b`` would treat 边 as a word character.
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from semcrm.ingest.pii.lexicon import (
     COMMON_WORD_NAMES,
@@ -34,6 +41,7 @@ from semcrm.ingest.pii.lexicon import (
     latin_given_names,
     latin_surnames,
 )
+from semcrm.ingest.pii.names_pinyin import is_pinyin_name
 from semcrm.ingest.pii.spans import Candidate
 
 PRIORITY = 30
@@ -68,10 +76,24 @@ ROLE_BEFORE = re.compile(
     rf"\b{_ROLE},? ((?:{CAP} ){{0,2}}{CAP}){_NA}"
     r"(?=\s*[,.;:—–\-(]|\s+(?:at|is|has|and|who|will|signs)\b)"
 )
+#: The role words of ROLE_BEFORE, found on the lower-cased text first (fast), where
+#: ROLE_BEFORE is then tried: a case-insensitive alternation at every word is slow.
+_ROLE_WORD = re.compile(r"\b" + _ROLE.removeprefix("(?i:").removesuffix(")").lower().join("()"))
 ROLE_AFTER = re.compile(
     rf"{_NB}((?:{CAP} ){{1,2}}{CAP})(?:, (?:our|the|their|your|his|her|a|an) |,? ?[(（])"
     rf"(?:[A-Za-z&/]+ ){{0,4}}{_ROLE}\b"
 )
+PINYIN_PAIR = re.compile(
+    rf"{_NB}(?=([A-Z][a-z]{{1,7}}) ([A-Z][a-z]{{1,11}}(?:-[a-z]{{2,6}})?){_NA})"
+)
+#: Matched on the lower-cased text (a case-insensitive alternation is slow); the name's
+#: own letters are checked to be lower case in the original.
+LOWER_INTRODUCTION = re.compile(
+    r"\b(?P<cue>my name is|name is|named|called|this is|i am|i'm|speak to|speak with|"
+    r"talk to|ask for|contact is)"
+    r" (?P<first>[a-z][a-z'’\-]{1,20})(?: (?P<last>[a-z][a-z'’\-]{1,20}))?(?![a-z])"
+)
+_LONE_NAME_CUES = frozenset(["my name is", "name is", "named", "called", "this is"])
 VOCATIVE = re.compile(rf", ({CAP})(?=[.!?]|\s*$)", re.MULTILINE)
 STANDALONE = re.compile(rf"{_NB}({CAP}){_NA}")
 #: Capitalised words that follow a greeting or a role but are not names.
@@ -144,6 +166,7 @@ _ARTICLE_BEFORE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def _is_name_token(token: str) -> bool:
     return (
         token not in ORG_WORDS and token not in COMMON_WORD_NAMES and not ORG_SUFFIX.search(token)
@@ -234,13 +257,14 @@ def find_en_names(text: str) -> Iterator[Candidate]:
             and not article
         ):
             yield Candidate(match.start(), match.end(), "person_name", "given_surname", PRIORITY)
-    for pattern, recognizer in (
-        (GREETING, "greeting"),
-        (INTRODUCTION, "introduction"),
-        (ROLE_BEFORE, "role_appositive"),
-        (ROLE_AFTER, "role_appositive"),
+    role_before = (ROLE_BEFORE.match(text, m.start()) for m in _ROLE_WORD.finditer(text.lower()))
+    for matches, recognizer in (
+        (GREETING.finditer(text), "greeting"),
+        (INTRODUCTION.finditer(text), "introduction"),
+        ((match for match in role_before if match), "role_appositive"),
+        (ROLE_AFTER.finditer(text), "role_appositive"),
     ):
-        for match in pattern.finditer(text):
+        for match in matches:
             tokens = match.group(1).split()
             if tokens[0] in _NOT_NAMES or any(
                 token in ORG_WORDS or ORG_SUFFIX.search(token) for token in tokens
@@ -255,6 +279,8 @@ def find_en_names(text: str) -> Iterator[Candidate]:
             if len(tokens) > 1 and not known_parts and not parenthesised:
                 continue
             yield Candidate(match.start(1), match.end(1), "person_name", recognizer, PRIORITY)
+    yield from _pinyin_names(text)
+    yield from _lower_case_names(text)
     for match in VOCATIVE.finditer(text):
         if match.group(1) in given:
             yield Candidate(match.start(1), match.end(1), "person_name", "vocative", PRIORITY)
@@ -271,3 +297,45 @@ def find_en_names(text: str) -> Iterator[Candidate]:
         if re.match(r"-[a-z]| [A-Z][a-z]", after):
             continue
         yield Candidate(match.start(), match.end(), "person_name", "given_name", PRIORITY - 5)
+
+
+def _pinyin_names(text: str) -> Iterator[Candidate]:
+    for match in PINYIN_PAIR.finditer(text):
+        first, second = match.group(1), match.group(2)
+        if first in _GREETINGS or first in _FUNCTION_WORDS or first in _NOT_NAMES:
+            continue
+        following = text[match.end(2) : match.end(2) + 30].split()
+        if following and (following[0] in ORG_WORDS or ORG_SUFFIX.search(following[0])):
+            continue  # Hang Lung Group
+        if is_pinyin_name(first, second):
+            yield Candidate(match.start(1), match.end(2), "person_name", "pinyin_name", PRIORITY)
+
+
+def _lower_case_names(text: str) -> Iterator[Candidate]:
+    given = latin_given_names()
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return  # a character whose lower case is longer (İ): offsets would not match
+    for match in LOWER_INTRODUCTION.finditer(lowered):
+        if not text[match.start("first") : match.end()].islower():
+            continue  # capitalised names are the introduction rule's
+        first, last = match.group("first"), match.group("last")
+        if first.capitalize() not in given or first.capitalize() in COMMON_WORD_NAMES:
+            continue
+        if last and (
+            last.capitalize() in latin_surnames()
+            or (last.capitalize() not in common_english_words() and last not in _LOWER_FUNCTION)
+        ):
+            yield Candidate(match.start("first"), match.end("last"), "person_name",
+                            "lower_case_name", PRIORITY)  # fmt: skip
+        elif match.group("cue") in _LONE_NAME_CUES:
+            yield Candidate(match.start("first"), match.end("first"), "person_name",
+                            "lower_case_name", PRIORITY)  # fmt: skip
+
+
+#: Lower-case words after a given name that end the name ("talk to anna about it").
+_LOWER_FUNCTION = frozenset(
+    """about and or but if so then when at on in to for from with by of the a an is was will
+    would can could should please tomorrow today tonight now later again too also here there
+    yes no ok okay thanks""".split()  # noqa: SIM905
+)

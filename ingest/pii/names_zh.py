@@ -11,7 +11,13 @@ is only ever proposed in a context that says "a person is named here":
   (手机, 电话, 邮箱, 身份证) or an address, or after a role word and a space
   in attendee lists (``管网所所长 邹海峰、``);
 * a partially masked name (邵*婷);
-* a Latin given name followed by a surname (Cathy 易, Jason 阮).
+* a Latin given name followed by a surname (Cathy 易, Jason 阮);
+* a full name right before a title of address (林嘉豪先生, 陈静怡女士) or
+  right before a phone number, ID or e-mail address (``张伟国 139…``, as in
+  a document title or a contact line);
+* a compound surname (司马, 欧阳, 诸葛 ...) with one or two given characters
+  anywhere: compound surnames are rarely ordinary words, except the few that
+  are (东方, 百里, 第五, 西门 ...), which need a context like any surname.
 
 Weak contexts also veto a guess whose given-name part is a frequent word
 (高质量 is not 高 + 质量). Strong contexts (speaker labels, voice tags, e-mail
@@ -36,6 +42,7 @@ from semcrm.ingest.pii.lexicon import (
     TITLES,
     is_common_word,
     is_frequent_word,
+    is_name_word,
     latin_given_names,
 )
 from semcrm.ingest.pii.spans import Candidate
@@ -112,6 +119,23 @@ VERB_FOLLOW = re.compile(
     r"建议|介绍|回复|发言|主持|强调|要求)"
 )
 HAS_CJK = re.compile(f"[{CJK}]")
+#: Titles of address after a full name: 林嘉豪先生, 陈静怡女士.
+FULL_NAME_TITLE = re.compile(r"先生|女士|小姐|太太|夫人|同学|老师|师傅|医生|律师|教授|博士")
+#: Compound surnames that are also ordinary words (east, a hundred li, fifth, west gate,
+#: 上官网 "go to the official site" ...)
+#: and those that are also city names (濮阳市, 南宫市).
+_WORDLIKE_COMPOUNDS = frozenset(
+    ["东方", "百里", "第五", "西门", "长孙", "独孤", "公羊", "司空", "上官", "濮阳", "南宫"]
+)
+_PLACE_SUFFIXES = frozenset("省市县区镇乡村路街道")
+COMPOUND_NAME = re.compile(
+    "(?:"
+    + "|".join(c for c in COMPOUND_SURNAMES if c not in _WORDLIKE_COMPOUNDS)
+    + f")[{CJK}]{{1,2}}"
+)
+_SPEECH_START = re.compile(
+    r"说|讲|道|问|答|称|表示|提到|认为|指出|来|去|在|是|和|与|也|都|就|发|打|给|找|叫|让|请|带|送|帮"
+)
 #: A verb that takes a person as its object, then the name and a clause boundary.
 VERB_BEFORE = re.compile(
     rf"(?:联系|找|问问|问|通知|抄送|转给|交给|发给|告诉|交由|由|跟|和|同|与|请|让|叫上|@)(?:一下)?"
@@ -219,3 +243,74 @@ def find_context_names(text: str) -> Iterator[Candidate]:
             yield Candidate(
                 match.start(), match.end(), "person_name", "latin_given_zh_surname", PRIORITY
             )
+
+
+def _compound_names(text: str) -> Iterator[Candidate]:
+    """Compound surname + one or two given characters, anywhere (司马相如, 欧阳娜娜)."""
+    for match in COMPOUND_NAME.finditer(text):
+        start = match.start()
+        surname = surname_of(match.group()) or ""
+        for length in (4, 3) if len(match.group()) == 4 else (3,):
+            candidate = text[start : start + len(surname) + length - 2]
+            given = candidate[len(surname) :]
+            if is_name_word(candidate):  # 司马相如: the dictionary knows this person
+                yield Candidate(start, start + len(candidate), "person_name", "compound_surname",
+                                PRIORITY)  # fmt: skip
+                break
+            if any(char in NOT_IN_GIVEN_NAMES or char in _PLACE_SUFFIXES for char in given):
+                continue
+            if any(given.startswith(title) for title in TITLES):
+                break  # 欧阳总: a title form, found by find_title_forms
+            if is_common_word(surname[-1] + given[0]):
+                break  # 上官网: 上 + 官网 (the official website)
+            if (
+                length == 4
+                and not is_name_word(candidate)
+                and (is_name_word(candidate[:3]) or _SPEECH_START.match(given[1:]))
+            ):
+                continue  # 诸葛亮说: 说 starts the next word
+            yield Candidate(start, start + len(candidate), "person_name", "compound_surname",
+                            PRIORITY)  # fmt: skip
+            break
+
+
+def _full_name_before(text: str, end: int) -> int | None:
+    """Start of the full name that ends at ``end``, or None; vetoes the parses that split a
+    word (主任张翔: 张翔, not 任张翔) or that a title form explains better (感谢李教授)."""
+    found = _name_ending_at(text, end)
+    if found is None:
+        return None
+    start, parsed = found
+    name = text[start:end]
+    if len(name) == 3 and start > 0 and is_common_word(text[start - 1 : start + 1]):
+        shorter = split_zh_name(name[1:])
+        if shorter is None or shorter.kind != "full":
+            return None
+        start, name, parsed = start + 1, name[1:], shorter
+    if len(name) == 3 and is_common_word(name[:2]):
+        return None  # 谢谢金老师 is 谢谢 + 金老师
+    if name[-1] in SINGLE_SURNAMES and (len(name) == 2 or name[-1] == parsed.surname):
+        return None  # 王鑫王老师 is 王鑫 + 王老师, 谢李教授 is 谢 + 李教授
+    return start
+
+
+def find_titled_names(text: str) -> Iterator[Candidate]:
+    """A full name before a title of address (林嘉豪先生), and compound-surname names."""
+    for match in FULL_NAME_TITLE.finditer(text):
+        start = _full_name_before(text, match.start())
+        if start is not None:
+            yield Candidate(start, match.start(), "person_name", "zh_name_title", PRIORITY)
+    yield from _compound_names(text)
+
+
+_BEFORE_VALUE = re.compile(r"[ \t\u3000:：,，、/|（(\-]{0,2}$")
+
+
+def find_names_before_values(text: str, starts: list[int]) -> Iterator[Candidate]:
+    """A full name right before a phone, ID or e-mail (``张伟国 13957114286 价格太高``)."""
+    for position in starts:
+        gap = _BEFORE_VALUE.search(text, max(0, position - 2), position)
+        end = gap.start() if gap else position
+        start = _full_name_before(text, end)
+        if start is not None:
+            yield Candidate(start, end, "person_name", "zh_before_contact", PRIORITY)

@@ -9,11 +9,14 @@ mobile/cell/text me/手机/微信 make it ``mobile_phone``; office/direct/line/
 front desk/座机/热线 make it a look-alike; with no cue it is redacted as
 ``phone``, since a number we cannot place is safer redacted.
 
-Numbers are matched on the :func:`~semcrm.ingest.pii.numerals.ascii_view`
-(full-width digits and spaces made ASCII). Digit names read out one by one
-(幺三九…, "four-one-five…") are numbers too; a run that starts like a CN
-mobile counts even when it is short, because speakers correct themselves
-mid-number ("幺三九，零七五一……不对") and the false start is still personal.
+Numbers are matched on the :func:`~semcrm.ingest.pii.numerals.number_view`
+(full-width digits and spaces made ASCII, ``l39`` read as ``139``). The notations:
+groups joined by spaces or hyphens, with or without a country code (``+86``,
+``0086``, ``(86)``, ``86-``) or NANP trunk prefix (``1-415-…``); groups joined by
+dots or slashes (``139.5711.8037``, ``415.555.0163``); digits typed one by one
+(``1 3 9 5 …``). A CN mobile inside a handle (``wxid_13957114286``,
+``bao13957114286``) makes the whole handle personal. Digit names read out one by
+one are numbers too (:mod:`semcrm.ingest.pii.spoken`).
 """
 
 from __future__ import annotations
@@ -22,15 +25,11 @@ import re
 from collections.abc import Iterator
 
 from semcrm.ingest.pii.context import nearest_cue
-from semcrm.ingest.pii.numerals import (
-    EN_SPOKEN_RUN,
-    ZH_SPOKEN_RUN,
-    spoken_en_digits,
-    spoken_zh_digits,
-)
 from semcrm.ingest.pii.spans import LOOKALIKE, Candidate
 
 PRIORITY = 70
+#: A CN mobile inside an alphanumeric handle outranks the plain number recogniser.
+HANDLE_PRIORITY = 72
 
 _GROUP = r"(?:\(0\)|\(\+?\d{1,4}\)|\d{1,5})"
 NUMBER_LIKE = re.compile(
@@ -41,7 +40,17 @@ NUMBER_LIKE = re.compile(
     + r"){1,6}"
     r"(?:转\d{1,5})?(?![A-Za-z0-9_@*]|[.\-]\d)"
 )
+#: Groups joined by dots or slashes, the same separator throughout: ``139.5711.8037``,
+#: ``139/5711/4286``, ``415.555.0163``, ``+1.415.555.0163`` (three groups, so no IP address,
+#: date or version number has this shape).
+DELIMITED = re.compile(
+    r"(?<![A-Za-z0-9_@#/.+*\-])(?:\+?\d{1,3}([./]))?\d{3}([./])\d{3,4}\2\d{4}"
+    r"(?![A-Za-z0-9_@*]|[./\-]\d)"
+)
+#: Digits spoken or typed one by one with spaces: ``1 3 9 5 7 1 1 4 2 8 6``.
+SPACED_DIGITS = re.compile(r"(?<![A-Za-z0-9_.\-])\d(?:[ \-]\d){6,14}(?![A-Za-z0-9_]|[ \-]\d)")
 _GROUPS = re.compile(r"\d+")
+CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 MOBILE, LANDLINE = "mobile", "landline"
 CUES = (
@@ -64,7 +73,7 @@ CUES = (
 )
 
 
-def _shape(raw: str) -> tuple[str | None, str]:
+def number_shape(raw: str) -> tuple[str | None, str]:
     """Classify a matched number by shape: ``(kind, digits)``; kind None means "not a phone"."""
     groups = _GROUPS.findall(raw.split("转")[0])
     digits = "".join(groups)
@@ -85,9 +94,14 @@ def _shape(raw: str) -> tuple[str | None, str]:
                 break
         else:
             return ("intl", digits) if 8 <= len(digits) <= 15 else (None, digits)
-    elif len(national) == 13 and national.startswith("861"):
+    elif len(national) == 13 and national.startswith("86") and CN_MOBILE.fullmatch(national[2:]):
+        # a country code written without "+": 8613957114286, (86)139…, 86-139-…
         national = national[2:]
-    if re.fullmatch(r"1[3-9]\d{9}", national) and all(len(g) >= 3 for g in rest_groups):
+        rest_groups = groups[1:] if groups[0] == "86" else groups
+    elif len(national) == 11 and groups[0] == "1" and len(groups) > 1:
+        national = national[1:]  # NANP with its trunk prefix: 1-415-555-0163
+        rest_groups = groups[1:]
+    if CN_MOBILE.fullmatch(national) and all(len(g) >= 3 for g in rest_groups):
         return "cn_mobile", national
     if re.fullmatch(r"07\d{9}", national):
         return "uk_mobile", national
@@ -98,7 +112,7 @@ def _shape(raw: str) -> tuple[str | None, str]:
         and 10 <= len(national) <= 12
     ):
         return "cn_landline", national
-    if re.fullmatch(r"[48]00\d{7}", national):
+    if re.fullmatch(r"[48]00\d{7}|8(?:88|77|66|55|44|33)\d{7}", national):
         return "hotline", national
     lengths = [len(g) for g in rest_groups]
     nanp_grouping = lengths in ([3, 3, 4], [3, 7]) or (lengths == [10] and international)
@@ -107,57 +121,67 @@ def _shape(raw: str) -> tuple[str | None, str]:
     return None, digits
 
 
+def _classified(view: str, start: int, end: int, kind: str) -> Candidate:
+    """The candidate for a number of a known shape; the cue decides where the shape cannot."""
+    if kind in ("cn_mobile", "uk_mobile"):
+        return Candidate(start, end, "mobile_phone", kind, PRIORITY)
+    if kind in ("uk_landline", "cn_landline", "hotline"):
+        return Candidate(start, end, LOOKALIKE, kind, PRIORITY)
+    cue = nearest_cue(view, start, CUES)
+    if cue == MOBILE:
+        return Candidate(start, end, "mobile_phone", kind, PRIORITY)
+    if cue == LANDLINE:
+        return Candidate(start, end, LOOKALIKE, f"{kind}_landline", PRIORITY)
+    return Candidate(start, end, "phone", kind, PRIORITY)
+
+
+_HANDLE_CHAR = re.compile(r"[A-Za-z0-9_\-]")
+
+
+def _token_bounds(view: str, start: int, end: int) -> tuple[int, int]:
+    """The alphanumeric token (letters, digits, ``_``, ``-``) around ``[start, end)``."""
+    while start > 0 and _HANDLE_CHAR.match(view[start - 1]):
+        start -= 1
+    while end < len(view) and _HANDLE_CHAR.match(view[end]):
+        end += 1
+    return start, end
+
+
+def find_handles(view: str) -> Iterator[Candidate]:
+    """CN mobiles inside handles (``wxid_13957114286``) or URL values (``?tel=139…``).
+
+    The whole handle is redacted, typed ``mobile_phone`` with the mobile's digits as the
+    value, so it gets the same pseudonym as the number written on its own.
+    """
+    for match in re.finditer(r"(?<![0-9])1[3-9]\d{9}(?![0-9])", view):
+        start, end = _token_bounds(view, match.start(), match.end())
+        token = view[start:end]
+        if re.search(r"[A-Za-z]", token) and len(token) <= 48:
+            yield Candidate(start, end, "mobile_phone", "mobile_in_handle", HANDLE_PRIORITY,
+                            value=match.group())  # fmt: skip
+        elif token == match.group() and view[start - 1 : start] in ("/", "="):
+            yield Candidate(start, end, "mobile_phone", "mobile_in_url", HANDLE_PRIORITY)
+
+
 def find_phones(text: str, view: str) -> Iterator[Candidate]:
-    """Phone numbers in ``text`` (matched on ``view``): mobiles, other phones and look-alikes."""
+    """Phone numbers in ``text`` (matched on ``view``): mobiles, other phones and look-alikes.
+
+    ``view`` is the :func:`~semcrm.ingest.pii.numerals.number_view`; spoken numbers are
+    found by :mod:`semcrm.ingest.pii.spoken`.
+    """
     for match in NUMBER_LIKE.finditer(view):
         raw = match.group()
         if "*" in view[max(0, match.start() - 1) : match.end() + 1]:
             continue
-        kind, _digits = _shape(raw)
-        if kind is None:
-            continue
-        start, end = match.span()
-        if kind in ("cn_mobile", "uk_mobile"):
-            yield Candidate(start, end, "mobile_phone", kind, PRIORITY)
-        elif kind in ("uk_landline", "cn_landline", "hotline"):
-            yield Candidate(start, end, LOOKALIKE, kind, PRIORITY)
-        else:
-            cue = nearest_cue(view, start, CUES)
-            if cue == MOBILE:
-                yield Candidate(start, end, "mobile_phone", kind, PRIORITY)
-            elif cue == LANDLINE:
-                yield Candidate(start, end, LOOKALIKE, f"{kind}_landline", PRIORITY)
-            else:
-                yield Candidate(start, end, "phone", kind, PRIORITY)
-    yield from _spoken(text)
-
-
-def _spoken(text: str) -> Iterator[Candidate]:
-    for match in ZH_SPOKEN_RUN.finditer(text):
-        digits = spoken_zh_digits(match.group())
-        yield from _spoken_candidate(text, match.start(), match.end(), digits, "zh_spoken")
-    for match in EN_SPOKEN_RUN.finditer(text):
-        digits = spoken_en_digits(match.group())
-        yield from _spoken_candidate(text, match.start(), match.end(), digits, "en_spoken")
-
-
-def _spoken_candidate(
-    text: str, start: int, end: int, digits: str, recognizer: str
-) -> Iterator[Candidate]:
-    if len(digits) < 5:
-        return
-    if len(digits) < 7:
-        # a short run is a false start only right after a mobile cue: 手机幺三九，零零……
-        if re.match(r"1[3-9]", digits) and nearest_cue(text, start, CUES, window=12) == MOBILE:
-            yield Candidate(start, end, "mobile_phone", recognizer, PRIORITY)
-        return
-    if re.match(r"1[3-9]", digits) and len(digits) <= 11:
-        yield Candidate(start, end, "mobile_phone", recognizer, PRIORITY)
-        return
-    cue = nearest_cue(text, start, CUES, window=60)
-    if cue == LANDLINE or (digits.startswith("0") and cue != MOBILE):
-        yield Candidate(start, end, LOOKALIKE, f"{recognizer}_landline", PRIORITY)
-    elif cue == MOBILE or recognizer == "en_spoken":
-        yield Candidate(start, end, "mobile_phone", recognizer, PRIORITY)
-    else:
-        yield Candidate(start, end, "phone", recognizer, PRIORITY)
+        kind, _digits = number_shape(raw)
+        if kind is not None:
+            yield _classified(view, match.start(), match.end(), kind)
+    for match in DELIMITED.finditer(view):
+        kind, _digits = number_shape(re.sub(r"[./]", " ", match.group()))
+        if kind is not None:
+            yield _classified(view, match.start(), match.end(), kind)
+    for match in SPACED_DIGITS.finditer(view):
+        kind, _digits = number_shape(re.sub(r"\D", "", match.group()))
+        if kind is not None:
+            yield _classified(view, match.start(), match.end(), kind)
+    yield from find_handles(view)

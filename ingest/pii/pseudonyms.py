@@ -9,7 +9,11 @@ case) of ``HMAC-SHA256(secret, type + ":" + normalise(type, value))``. So:
 * without the secret (``<data>/secret.key``) a pseudonym cannot be reversed
   by hashing guessed phone numbers or names;
 * a value written in another notation gets the same pseudonym, because the
-  value is normalised first (see :func:`normalise`).
+  value is normalised first (see :func:`normalise`), and so is its type: a
+  number whose digits are a mobile is hashed as a mobile whichever recogniser
+  found it (see :func:`canonical_type`);
+* invisible characters (zero-width spaces, soft hyphens, bidi controls) are
+  not part of any value: they are removed before normalising.
 
 32 bits of tag make a collision between two values of one type in one
 installation unlikely at CRM scale (about 1 in 10^5 at ten thousand values
@@ -26,14 +30,16 @@ import unicodedata
 from pathlib import Path
 
 from semcrm.ingest.errors import IngestError
+from semcrm.ingest.pii.invisible import IGNORABLE
 from semcrm.ingest.pii.numerals import ascii_view, to_digits
+from semcrm.ingest.pii.plates import canonical_plate
 from semcrm.ingest.pii.spans import PSEUDONYM_PREFIXES
 
 SECRET_FILE = "secret.key"
 SECRET_BYTES = 32
 
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame)\.?\s+", re.IGNORECASE)
-_AT = re.compile(r"\s*(?:＠|@|艾特|\(at\)|\[at\]|\bat\b)\s*", re.IGNORECASE)
+_AT = re.compile(r"\s*(?:＠|@|艾特|爱特|\(at\)|\[at\]|\bat\b)\s*", re.IGNORECASE)
 _DOT = re.compile(r"\s*(?:点|\(dot\)|\[dot\]|\bdot\b|\.)\s*", re.IGNORECASE)
 
 
@@ -59,12 +65,28 @@ def _normalise_phone(value: str) -> str:
 
 
 def _normalise_email(value: str) -> str:
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value)).strip().lower()
+    text = unicodedata.normalize("NFKC", value).replace("。", ".")
+    text = re.sub(r"\s+", " ", text).strip().lower()
     parts = _AT.split(text, maxsplit=1)
     if len(parts) != 2:
         return text.replace(" ", "")
     local, domain = (_DOT.sub(".", part).replace(" ", "") for part in parts)
     return f"{local}@{domain}"
+
+
+_MOBILE_DIGITS = re.compile(r"1[3-9]\d{9}|07\d{9}")
+
+
+def canonical_type(pii_type: str, value: str) -> str:
+    """The type the value's own digits give it, where they decide it.
+
+    A number whose normalised digits are a CN mobile (1[3-9] + 9 digits) or a UK
+    mobile (07 + 9 digits) is ``mobile_phone`` however it was written or found;
+    any other phone keeps the type its context gave it.
+    """
+    if pii_type == "phone" and _MOBILE_DIGITS.fullmatch(_normalise_phone(value)):
+        return "mobile_phone"
+    return pii_type
 
 
 def normalise(pii_type: str, value: str) -> str:
@@ -78,14 +100,20 @@ def normalise(pii_type: str, value: str) -> str:
     case-folded (which leaves Chinese unchanged); addresses: NFKC,
     whitespace collapsed, case-folded.
     """
+    value = IGNORABLE.sub("", value)
     if pii_type in ("mobile_phone", "phone"):
         return _normalise_phone(value)
     if pii_type == "email":
         return _normalise_email(value)
     if pii_type == "bank_card":
         return to_digits(value)
-    if pii_type in ("cn_resident_id", "licence_plate"):
-        return re.sub(r"[\s·・•.\-]", "", ascii_view(value)).upper()
+    if pii_type == "licence_plate":
+        return canonical_plate(ascii_view(value))
+    if pii_type == "cn_resident_id":
+        compact = re.sub(r"[\s·・•.\-]", "", ascii_view(value)).upper()
+        if not re.fullmatch(r"[0-9]{14}(?:[0-9]|[0-9]{3}|[0-9]{2}X)", compact):
+            compact = to_digits(compact) + ("X" if re.search(r"[Xx叉]$", compact) else "")
+        return compact
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value)).strip()
     if pii_type == "person_name":
         text = _HONORIFIC.sub("", text)
@@ -107,7 +135,13 @@ class Pseudonymizer:
         return "Pseudonymizer(secret=<hidden>)"
 
     def pseudonym(self, pii_type: str, value: str) -> str:
-        """The stable pseudonym of ``value`` as a ``pii_type``, e.g. ``"MOBILE-1A2B3C4D"``."""
+        """The stable pseudonym of ``value`` as a ``pii_type``, e.g. ``"MOBILE-1A2B3C4D"``.
+
+        The type is made canonical first (:func:`canonical_type`), so a CN mobile
+        passed as ``phone`` gets the same ``MOBILE-`` pseudonym as when passed as
+        ``mobile_phone``.
+        """
+        pii_type = canonical_type(pii_type, value)
         prefix = PSEUDONYM_PREFIXES[pii_type]
         message = f"{pii_type}:{normalise(pii_type, value)}".encode()
         tag = hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:8].upper()

@@ -12,7 +12,9 @@ derived from the text is carried over consistently:
 * name hints and participants become pseudonyms; the title, metadata values,
   turn metadata values and attachment names are redacted as text. A
   metadata value is redacted with its key in front (``message_id: <…>``), so
-  the key gives the value the context a header line would.
+  the key gives the value the context a header line would. All side fields
+  of one interaction are detected in one batched pass
+  (:func:`~semcrm.ingest.pii.detect.detect_in_texts`), not one pass each.
 
 :class:`Redaction` keeps the replacement segments so that evidence offsets
 can move between the texts: :meth:`Redaction.to_redacted` and
@@ -31,6 +33,7 @@ from semcrm.ingest.pii.categories import categories_of
 from semcrm.ingest.pii.detect import (
     Detection,
     detect_in_text,
+    detect_in_texts,
     detect_interaction,
     interaction_hints,
     known_name_surfaces,
@@ -41,10 +44,13 @@ from semcrm.ingest.pii.spans import PiiSpan
 Segment = tuple[int, int, int, int]  # original start, end; redacted start, end
 
 
-def _apply(
+def apply_detection(
     text: str, detection: Detection, pseudonymizer: Pseudonymizer
 ) -> tuple[str, tuple[PiiSpan, ...], tuple[Segment, ...]]:
-    """Replace every span of ``detection`` in ``text``; fill pseudonyms and ``refers_to``."""
+    """Replace every span of ``detection`` in ``text``; fill pseudonyms and ``refers_to``.
+
+    Returns the redacted text, the spans (with pseudonyms) and the replacement segments.
+    """
     pieces: list[str] = []
     spans: list[PiiSpan] = []
     segments: list[Segment] = []
@@ -121,7 +127,9 @@ def redact_text(
     text: str, pseudonymizer: Pseudonymizer, name_hints: Sequence[str] = ()
 ) -> tuple[str, list[PiiSpan]]:
     """Redact a free-standing text (a file name, a subject, a metadata value)."""
-    redacted, spans, _segments = _apply(text, detect_in_text(text, name_hints), pseudonymizer)
+    redacted, spans, _segments = apply_detection(
+        text, detect_in_text(text, name_hints), pseudonymizer
+    )
     return redacted, list(spans)
 
 
@@ -138,13 +146,31 @@ class _Context:
         }
         self._done: dict[str, tuple[str, list[PiiSpan]]] = {}
 
+    def prepare(self, values: Sequence[str | None]) -> None:
+        """Detect the side fields not yet done in one pass (:func:`detect_in_texts`)."""
+        todo = list(dict.fromkeys(v for v in values if v and v not in self._done))
+        for value, detection in zip(todo, detect_in_texts(todo, self.known), strict=True):
+            redacted, spans, _segments = apply_detection(value, detection, self.pseudonymizer)
+            self._done[value] = (redacted, list(spans))
+
     def _redact(self, value: str) -> tuple[str, list[PiiSpan]]:
         """Redact a side field with the interaction's known names, once per distinct value."""
         if value not in self._done:
-            detection = detect_in_text(value, known_names=self.known)
-            redacted, spans, _segments = _apply(value, detection, self.pseudonymizer)
-            self._done[value] = (redacted, list(spans))
+            self.prepare([value])
         return self._done[value]
+
+    def needs(self, value: str | None) -> bool:
+        """True when :meth:`name` would have to detect in ``value``."""
+        return bool(value) and value.strip() not in self.by_surface
+
+    def keyed_needs(self, key: str, value: str) -> list[str]:
+        """What :meth:`keyed` detects in: the keyed value, and the bare value when the key
+        itself was redacted (known only once the keyed value is done)."""
+        prefixed = f"{key}: {value}"
+        if prefixed not in self._done:
+            return [prefixed]
+        spans = self._done[prefixed][1]
+        return [value] if any(span.start < len(key) + 2 for span in spans) else []
 
     def text(self, value: str | None) -> str | None:
         return self._redact(value)[0] if value else value
@@ -170,12 +196,29 @@ class _Context:
         return redacted[len(prefix) :]
 
 
+def _prepare_side_fields(context: _Context, interaction: Interaction) -> None:
+    """Detect in every side field of ``interaction`` in two batched passes, not one each."""
+    plain = [interaction.title, *interaction.attachments]
+    named = [hint.text for hint in interaction.name_hints] + list(interaction.participants)
+    keyed = list(interaction.metadata.items())
+    for turn in interaction.turns:
+        plain += [turn.speaker_org, turn.speaker_title]
+        named.append(turn.speaker)
+        keyed += turn.meta.items()
+    for _ in range(2):  # the second pass: bare values whose key was redacted
+        wanted = [value for value in plain + named if context.needs(value)]
+        wanted += [need for key, value in keyed for need in context.keyed_needs(key, value)]
+        context.prepare(wanted)
+        plain, named = [], []
+
+
 def redact(interaction: Interaction, pseudonymizer: Pseudonymizer) -> Redaction:
     """The de-identified copy of ``interaction`` (text, turns, labels, hints, metadata)."""
     detection = detect_interaction(interaction)
-    text, spans, segments = _apply(interaction.text, detection, pseudonymizer)
+    text, spans, segments = apply_detection(interaction.text, detection, pseudonymizer)
     known = known_name_surfaces(interaction.text, detection, interaction_hints(interaction))
     context = _Context(pseudonymizer, known, spans)
+    _prepare_side_fields(context, interaction)
     turns = []
     for turn in interaction.turns:
         start = _map(turn.start, segments, "start", True)
