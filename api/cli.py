@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -219,6 +220,44 @@ def reason(
     )
 
 
+@app.command()
+def erase(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="an interaction IRI, or a person: its IRI or bare pseudonym (PERSON-1A2B3C4D)"
+        ),
+    ],
+    data: DataOption = None,
+    ontology: OntologyOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Erase a source, or every source naming a person, and every fact that depended only on
+    it; writes an audit record of the counts to <data>/audit/erasure.jsonl."""
+    from semcrm.ontology.loader import load_ontology
+    from semcrm.ontology.store import KnowledgeStore
+    from semcrm.reasoning.erasure import erase as run_erase
+
+    settings = _settings(data, ontology)
+    try:
+        onto = load_ontology(settings.ontology_dirs)
+        with KnowledgeStore(settings.data) as store:
+            report = run_erase(store, onto, target)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(report.to_dict())
+        return
+    err.print(
+        f"[bold]erased[/] {report.interactions} interaction(s) ({report.kind}): "
+        f"{report.asserted_triples} asserted triples, {report.derived_removed} derived facts "
+        f"and {report.justifications_removed} justifications removed, "
+        f"{report.derived_added} derived facts added; audit: {_shown(report.audit_file)}"
+    )
+    if settings.neo4j_uri:
+        err.print("run `semcrm neo4j sync` to remove it from Neo4j too")
+
+
 # -- reading ------------------------------------------------------------------------------
 
 
@@ -336,15 +375,22 @@ def explain(
     iri: Annotated[str, typer.Argument(help="a statement IRI (from `context` or `derived`)")],
     data: DataOption = None,
     as_json: JsonOption = False,
+    prov: Annotated[
+        bool, typer.Option("--prov", help="the proof as PROV-O Turtle (prov:wasDerivedFrom ...)")
+    ] = False,
 ) -> None:
     """The proof tree of a fact: rule, premises, down to the quoted sentences."""
     from semcrm.reasoning.explain import Explainer
+    from semcrm.reasoning.provenance import proof_to_prov, serialize
 
     try:
         with _read_store(data) as store:
             tree = Explainer(store).explain(iri)
     except SemcrmError as exc:
         _fail(str(exc))
+    if prov:
+        sys.stdout.write(serialize(proof_to_prov(tree)))
+        return
     if as_json:
         _emit(tree)
         return
@@ -591,6 +637,72 @@ def evaluate_command(
     if verbose:
         for miss in report.misses:
             out.print(miss)
+
+
+class BenchCorpus(StrEnum):
+    banking77 = "banking77"
+    clinc150 = "clinc150"
+    smp2017 = "smp2017"
+    all = "all"
+
+
+@app.command("intent-bench")
+def intent_bench(
+    corpus: Annotated[
+        BenchCorpus, typer.Option(help="which labelled corpus to train and test on")
+    ] = BenchCorpus.all,
+    corpora: Annotated[
+        Path,
+        typer.Option(help="folder holding banking77/, clinc150/ and smp2017-ecdt/"),
+    ] = Path("../shared/corpora"),
+    as_json: JsonOption = False,
+) -> None:
+    """Train the intent classifier on a corpus's train split, score it on the test split."""
+    from semcrm.ingest.classify.bench import MAX_TRAIN_SECONDS, run_bench
+    from semcrm.ingest.classify.corpora import CORPORA
+
+    if not corpora.is_dir():
+        _fail(f"no such folder: {corpora}; pass --corpora with the folder of the corpora", 2)
+    names = CORPORA if corpus is BenchCorpus.all else (corpus.value,)
+    results = []
+    for name in names:
+        err.print(f"{name}: training on the train split …")
+        try:
+            result = run_bench(name, corpora)
+        except SemcrmError as exc:
+            _fail(str(exc))
+        err.print(f"{name}: accuracy {result.accuracy:.4f}, trained in {result.train_seconds:.1f}s")
+        results.append(result)
+    if as_json:
+        _emit({"results": [r.to_dict() for r in results]})
+        return
+    table = Table(
+        "corpus",
+        "train",
+        "test",
+        "accuracy",
+        "target",
+        "oos recall",
+        "target",
+        "train s",
+        "met",
+        title=f"intent classifier ({results[0].backend}), test split; "
+        f"training under {MAX_TRAIN_SECONDS:.0f}s on {results[0].usable_cpus} CPUs",
+    )
+    for r in results:
+        oos_target = r.targets.get("oos_recall")
+        table.add_row(
+            r.corpus,
+            str(r.train_size),
+            str(r.test_size),
+            f"{r.accuracy:.4f}",
+            f">= {r.targets['accuracy']:.2f}",
+            "" if r.oos_recall is None else f"{r.oos_recall:.4f}",
+            "" if oos_target is None else f">= {oos_target:.2f}",
+            f"{r.train_seconds:.1f}",
+            "yes" if all(r.met.values()) else "no",
+        )
+    out.print(table)
 
 
 # -- serving and the main job ------------------------------------------------------------

@@ -33,7 +33,7 @@ from rdflib.namespace import SKOS
 
 from semcrm.ingest.classify.corpora import Split
 from semcrm.ingest.classify.errors import ModelFileError, TrainingDataError
-from semcrm.ingest.classify.linear import LinearIntentClassifier
+from semcrm.ingest.classify.linear import MODEL_FILE, LinearIntentClassifier
 from semcrm.ingest.classify.tuning import choose_threshold
 from semcrm.ontology.loader import Ontology
 from semcrm.ontology.namespaces import INTENT, SEMCRM
@@ -110,20 +110,18 @@ def train_curated(ontology: Ontology, extra: Split | None = None) -> LinearInten
 def curated_classifier(ontology: Ontology, cache_dir: Path | None = None) -> LinearIntentClassifier:
     """The product model for ``ontology``: trained once per process and ontology digest,
     and kept in ``cache_dir/intents-<digest>/`` when a folder is given."""
+    folder = cache_dir / f"intents-{ontology.digest[:16]}" if cache_dir else None
     with _lock:
         model = _trained.get(ontology.digest)
-        if model is not None:
-            return model
-        folder = cache_dir / f"intents-{ontology.digest[:16]}" if cache_dir else None
-        if folder is not None and folder.is_dir():
+        if model is None and folder is not None and folder.is_dir():
             try:
                 model = LinearIntentClassifier.load(folder)
             except ModelFileError as exc:
                 log.warning("intent model cache unusable, training again: %s", exc)
         if model is None:
             model = train_curated(ontology)
-            if folder is not None:
-                model.save(folder)
+        if folder is not None and not (folder / MODEL_FILE).is_file():
+            model.save(folder)
         _trained[ontology.digest] = model
         return model
 

@@ -8,6 +8,12 @@ worried about the price"), **hedged** ("可能", "might") or **sarcastic**
 a negation, a hedge or sarcasm never flips a meaning. The scopes are
 deliberately local (the cue's own clause) because CRM utterances are short
 and a wider scope negates cues that were never denied.
+
+The intent classifier's answers (``doc._.intents``, see
+:mod:`semcrm.ingest.nlp.intents`) become cues too: kind ``intent``, the
+sentence as their clause, and the classifier's ``probability`` (a phrase cue
+has none). A sentence's hedge words hedge them; negation is left to the
+classifier, which has seen denied intents among its examples.
 """
 
 from __future__ import annotations
@@ -46,6 +52,12 @@ class Cue:
     negated: bool
     hedged: bool
     sarcastic: bool
+    probability: float | None = None  # set for a classifier's cue, None for a phrase cue
+
+    @property
+    def from_model(self) -> bool:
+        """True for a cue the intent classifier gave (its clause is a whole sentence)."""
+        return self.probability is not None
 
     @property
     def name(self) -> str:
@@ -96,6 +108,25 @@ def turn_cues(doc: Doc, text: str) -> list[Cue]:
             _lex_name(s) == "sarcasm" and clause.contains(s.start_char, s.end_char) for s in lex
         )
         out.append(Cue(span.label_, span.id_, start, end, clause, negated, hedged, sarcastic))
+    for tagged in doc._.intents or ():
+        sentence = Clause(tagged.start, tagged.end)
+        hedged = any(
+            _lex_name(s) == "hedge" and sentence.contains(s.start_char, s.end_char) for s in lex
+        )
+        prediction = tagged.prediction
+        out.append(
+            Cue(
+                "intent",
+                prediction.label,
+                tagged.start,
+                tagged.end,
+                sentence,
+                False,
+                hedged,
+                False,
+                prediction.probability,
+            )
+        )
     return out
 
 

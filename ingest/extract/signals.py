@@ -17,7 +17,19 @@ this module only decides what a cue in its clause means:
 
 Confidence: a cue said by the customer starts at 0.75, by an unknown side
 0.5, by the vendor 0.3; a hedge multiplies by 0.6; each further cue for the
-same concept in the turn adds evidence by noisy-OR.
+same concept in the turn adds evidence by noisy-OR, up to 0.6 when every one
+of them is hedged.
+
+The intent classifier (:mod:`semcrm.ingest.nlp.intents`) gives each sentence
+a cue with a probability. Its confidence is that probability, scaled by the
+side as a phrase cue's is (customer 1, unknown 2/3; the vendor's sentences
+are not classified: their offers and questions are not the customer's
+intents) and by the hedge factor. A classifier cue joins the phrase cues of
+the same intent in the turn by noisy-OR and the signal keeps the phrase
+cue's clause as evidence; alone, it gives a signal when its probability is at
+least :data:`MODEL_MIN_PROBABILITY`, with the sentence as evidence. It never
+overrides a denial: when every phrase cue of an intent is negated ("不续约"),
+the classifier's cue for that intent is dropped.
 """
 
 from __future__ import annotations
@@ -42,6 +54,11 @@ NEUTRAL = str(EMOTION["neutral"])
 #: Intent cues that say "no intent here" (greetings, chit-chat) train classifiers; they are
 #: not evidence of a customer intent.
 NO_INTENT = str(INTENT["no_known_intent"])
+#: The least probability at which the classifier's cue gives an intent signal on its own.
+MODEL_MIN_PROBABILITY = 0.3
+#: A classifier cue's confidence is its probability times this factor of the speaker's side.
+MODEL_SIDE_FACTOR = {CUSTOMER: 1.0, VENDOR: 0.0}
+MODEL_UNKNOWN_SIDE_FACTOR = 2 / 3
 
 
 def turn_signals(
@@ -66,14 +83,31 @@ def turn_signals(
     for cue in cues:
         if cue.kind in ("intent", "objection") and cue.concept != NO_INTENT:
             grouped[(cue.kind, cue.concept)].append(cue)
+    model_factor = MODEL_SIDE_FACTOR.get(side, MODEL_UNKNOWN_SIDE_FACTOR)
     for (kind, concept), group in grouped.items():
-        positive = [c for c in group if not c.negated]
-        chosen = positive or group
-        negated = not positive
+        phrases = [c for c in group if not c.from_model]
+        models = [c for c in group if c.from_model and model_factor > 0]
+        positive = [c for c in phrases if not c.negated]
+        if phrases and not positive:
+            chosen, negated, models = phrases, True, []  # a denial stands
+        else:
+            chosen, negated = positive, False
+            if not chosen:
+                models = [c for c in models if (c.probability or 0.0) >= MODEL_MIN_PROBABILITY]
+                if not models:
+                    continue
         if kind == "objection" and negated:
             continue  # "价格倒不是最担心的": no price objection at all
-        confidence = _noisy_or(base * (HEDGE_FACTOR if c.hedged else 1.0) for c in chosen)
-        first = chosen[0]
+        confidences = [base * (HEDGE_FACTOR if c.hedged else 1.0) for c in chosen]
+        confidences += [
+            (c.probability or 0.0) * model_factor * (HEDGE_FACTOR if c.hedged else 1.0)
+            for c in models
+        ]
+        hedged = all(c.hedged for c in chosen or models)
+        confidence = _noisy_or(confidences)
+        if hedged:  # however many hedged cues agree, a hedged intent is never a plain one
+            confidence = min(confidence, HEDGE_FACTOR)
+        first = chosen[0] if chosen else max(models, key=lambda c: c.probability or 0.0)
         out.append(
             Signal(
                 kind,
@@ -82,9 +116,9 @@ def turn_signals(
                 side,
                 round(confidence, 4),
                 negated=negated,
-                hedged=all(c.hedged for c in chosen),
+                hedged=hedged,
                 person=person,
-                cues=tuple(turn.text[c.start : c.end] for c in chosen),
+                cues=tuple(turn.text[c.start : c.end] for c in chosen if not c.from_model),
             )
         )
 

@@ -7,12 +7,14 @@ Both are blank pipelines (they work offline, no model download):
   same way in an ontology label and in running text;
 * ``en``: spaCy's English tokenizer (contractions split: "don't" -> do, n't).
 
-Each has a ``sentencizer`` that also knows Chinese sentence punctuation and a
+Each has a ``sentencizer`` that also knows Chinese sentence punctuation, a
 ``span_ruler`` whose patterns are the ontology's phrases
 (:func:`semcrm.ingest.nlp.lexicon.ontology_phrases`): every match is a span in
 ``doc.spans["semcrm"]`` labelled with its kind and carrying the concept IRI
-as ``span.id_``. Texts are folded (width and case) before they are
-processed, and so are the patterns; offsets are those of the original text.
+as ``span.id_``, and ``semcrm_intents`` (:mod:`semcrm.ingest.nlp.intents`):
+each sentence's utterance intent from the classifier trained on the
+ontology's curated examples, in ``doc._.intents``. Texts are folded (width
+and case) before they are processed, and so are the patterns; offsets are those of the original text.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from semcrm.ingest.classify.prediction import IntentClassifier
+from semcrm.ingest.nlp.intents import COMPONENT as INTENTS_COMPONENT
 from semcrm.ingest.nlp.lexicon import GAP, Phrase, ontology_phrases
 from semcrm.ingest.nlp.tokenizer import MixedScriptTokenizer, fold, is_cjk
 from semcrm.ontology.loader import Ontology
@@ -70,13 +74,34 @@ def detect_language(text: str) -> str:
 
 
 class Pipelines:
-    """The two pipelines, built once from an ontology."""
+    """The two pipelines, built once from an ontology.
 
-    def __init__(self, ontology: Ontology) -> None:
+    Args:
+        ontology (Ontology): where the phrases and the curated intent examples come from.
+        intents (IntentClassifier | None): the utterance intent classifier; by default
+            the one trained from the ontology's examples
+            (:func:`~semcrm.ingest.classify.curated.curated_classifier`).
+        with_intents (bool): False leaves the sentences unclassified (nothing is trained).
+    """
+
+    def __init__(
+        self,
+        ontology: Ontology,
+        intents: IntentClassifier | None = None,
+        *,
+        with_intents: bool = True,
+    ) -> None:
         phrases = ontology_phrases(ontology)
         self.phrases = phrases
+        if with_intents and intents is None:
+            from semcrm.ingest.classify.curated import curated_classifier
+
+            intents = curated_classifier(ontology)
+        self.intents = intents if with_intents else None
         self.zh = _build("zh", phrases)
         self.en = _build("en", phrases)
+        for nlp in (self.zh, self.en):
+            nlp.get_pipe(INTENTS_COMPONENT).classifier = self.intents
 
     def for_language(self, lang: str) -> Language:
         """The pipeline for an interaction's language (mixed text goes to ``zh``)."""
@@ -116,6 +141,7 @@ def _build(lang: str, phrases: list[Phrase]) -> Language:
             continue
         patterns.append({"label": phrase.kind, "pattern": pattern, "id": phrase.concept})
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.add_pipe(INTENTS_COMPONENT)
     return nlp
 
 
