@@ -38,6 +38,10 @@ class RejectedInput(IngestError):
     """The input cannot be ingested as it is; nothing of it was stored."""
 
 
+class ErasedSource(RejectedInput):
+    """The input is a source that was erased from this store; it is not ingested again."""
+
+
 def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None:
     """Log an unexpected failure for developers without any input content.
 

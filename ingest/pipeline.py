@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from semcrm.ingest.errors import IngestError, RejectedInput, log_failure
+from semcrm.ingest.errors import ErasedSource, IngestError, RejectedInput, log_failure
 from semcrm.ingest.extract import EXTRACTOR_VERSION, Extraction, Extractor
 from semcrm.ingest.model import Interaction
 from semcrm.ingest.pii import (
@@ -233,6 +233,12 @@ def _ingest_one(
 ) -> IngestedRecord:
     graph = iris.interaction(interaction.source.content_hash)
     status = "new"
+    if store.is_erased(graph):
+        raise ErasedSource(
+            interaction.source.path,
+            "this source was erased (`semcrm erase`) and is not ingested again",
+            interaction.source.part,
+        )
     if store.has_graph(graph):
         if _same_version(store, graph, ontology.digest):
             triples = sum(1 for _ in store.triples(graph))

@@ -28,6 +28,7 @@ queries use it as their default graph.
 from __future__ import annotations
 
 import errno
+import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +54,7 @@ _ONTOLOGY_DIGEST = ox.NamedNode(str(SEMCRM) + "ontologyDigest")
 _SELF = ox.NamedNode(str(META_GRAPH))
 UNION = ox.NamedNode(str(UNION_GRAPH))
 _UNION_BUILT = ox.NamedNode(str(SEMCRM) + "unionGraphBuilt")
+_ERASED = ox.NamedNode(str(SEMCRM) + "erasedInteraction")
 #: Graphs that are not interactions.
 SYSTEM_GRAPHS = frozenset(
     ox.NamedNode(str(g))
@@ -210,6 +212,25 @@ class KnowledgeStore:
             )
         if parts:
             self._store.update(" ;\n".join(parts))
+
+    def remember_erased(self, graphs: Iterable[ox.NamedNode]) -> None:
+        """Record erased interactions (by IRI, a hash of the source's bytes) in graph:meta,
+        so that ingesting the same source again does not bring it back."""
+        self._require_writable()
+        rows = " ".join(f"{_nt(_SELF)} {_nt(_ERASED)} {_nt(g)} ." for g in graphs)
+        if rows:
+            self._store.update(f"INSERT DATA {{ GRAPH {_nt(_SELF)} {{ {rows} }} }}")
+
+    def is_erased(self, graph: ox.NamedNode) -> bool:
+        return next(self._store.quads_for_pattern(_SELF, _ERASED, graph, _SELF), None) is not None
+
+    def compact(self) -> None:
+        """Compact the database files, so removed data also leaves the disk."""
+        self._require_writable()
+        self._store.flush()
+        self._store.optimize()
+        for snapshot in sorted((self.data_dir / "snapshots").glob("*")):
+            shutil.rmtree(snapshot, ignore_errors=True)
 
     def derived_facts_stale(self) -> bool:
         """True when interactions changed after the last ``reason``."""

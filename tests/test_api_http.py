@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+import rdflib
+
+SEMCRM = "https://w3id.org/semcrm/ns#"
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +79,30 @@ def _leaves(tree):
         for premise in justification["premises"]:
             out += _leaves(premise)
     return out
+
+
+def test_api_explain_as_prov_o_links_the_fact_to_its_rule_premises_and_quotes(client):
+    customer = _customer(client, "江苏晟阳新能源工程有限公司")
+    intent = client.get(f"/customers/{customer['id']}/context").json()["intents"][0]
+    tree = client.get("/explain", params={"iri": intent["iri"]}).json()
+    response = client.get("/explain", params={"iri": intent["iri"], "format": "ntriples"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/n-triples")
+    graph = rdflib.Graph().parse(data=response.text, format="nt")
+    fact, prov = rdflib.URIRef(intent["iri"]), rdflib.Namespace("http://www.w3.org/ns/prov#")
+    activities = set(graph.objects(fact, prov.wasGeneratedBy))
+    assert {str(a) for a in activities} == {j["iri"] for j in tree["justifications"]}
+    plans = {
+        str(plan)
+        for activity in activities
+        for association in graph.objects(activity, prov.qualifiedAssociation)
+        for plan in graph.objects(association, prov.hadPlan)
+    }
+    assert plans == {j["rule"]["iri"] for j in tree["justifications"]}
+    quotes = {str(q) for q in graph.objects(None, rdflib.URIRef(SEMCRM + "quote"))}
+    assert {e["quote"] for e in intent["evidence"]} <= quotes
+    turtle = client.get("/explain", params={"iri": intent["iri"], "format": "turtle"})
+    assert len(rdflib.Graph().parse(data=turtle.text, format="turtle")) == len(graph)
 
 
 def test_api_explain_unknown_iri_is_a_404_in_the_error_shape(client):
