@@ -20,12 +20,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from semcrm.ingest.classify.corpora import Split
 from semcrm.ingest.classify.curated import (
     NO_KNOWN_INTENT,
+    THRESHOLD,
     curated_classifier,
     curated_examples,
     train_curated,
 )
+from semcrm.ingest.classify.errors import TrainingDataError
 from semcrm.ingest.classify.prediction import IntentClassifier, Prediction
 from semcrm.ingest.extract import Extractor
 from semcrm.ingest.extract.signals import MODEL_MIN_PROBABILITY
@@ -191,3 +194,13 @@ def test_the_product_model_is_cached_per_ontology_digest(ontology, tmp_path):
     folder = tmp_path / f"intents-{ontology.digest[:16]}"
     assert (folder / "model.json").is_file()
     assert Pipelines(ontology).intents is model
+
+
+def test_the_shipped_threshold_is_the_one_measured_on_held_out_examples(ontology):
+    tuned = train_curated(ontology, tune_threshold=True)
+    assert tuned.threshold == pytest.approx(THRESHOLD, abs=0.01)
+
+
+def test_extra_training_texts_must_name_intents_of_the_ontology(ontology):
+    with pytest.raises(TrainingDataError, match="not intent concepts of the ontology"):
+        train_curated(ontology, extra=Split(["hello"], ["greeting"]))

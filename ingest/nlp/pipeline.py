@@ -14,7 +14,8 @@ Each has a ``sentencizer`` that also knows Chinese sentence punctuation, a
 as ``span.id_``, and ``semcrm_intents`` (:mod:`semcrm.ingest.nlp.intents`):
 each sentence's utterance intent from the classifier trained on the
 ontology's curated examples, in ``doc._.intents``. Texts are folded (width
-and case) before they are processed, and so are the patterns; offsets are those of the original text.
+and case) before they are processed, and so are the patterns; offsets are
+those of the original text.
 """
 
 from __future__ import annotations
