@@ -183,3 +183,25 @@ def test_extract_the_decider_named_a_clause_earlier_gets_the_decision(extract):
     ]
     writer = next(p for p in extraction.people if p.present and p.side == "customer")
     assert "https://w3id.org/semcrm/role/economic_buyer" not in writer.roles
+
+
+EXPORTED_CHAT = """\
+会话编号：CS-20261103-0042
+导出时间 2026-11-03 10:02
+客户：你们那个系统可“太好用了”，天天卡死。
+客服：非常抱歉，我们马上安排工程师上门处理，今天下午就到。
+客户：那行，今天能修好就放心了。
+"""
+
+
+def test_extract_an_export_header_is_nobodys_stance(extract):
+    """Regression: the header of an exported chat counted as the customer having spoken, so
+    the customer's first, already negative, sentence became a turning point from neutral."""
+    extraction = extract(EXPORTED_CHAT, "chat.txt")
+    points = [
+        (local_name(p.before), local_name(p.after), p.turn) for p in extraction.turning_points
+    ]
+    assert len(points) == 1
+    before, after, turn = points[0]
+    assert before in {"disappointed", "frustrated", "angry", "skeptical"} and turn == 3
+    assert after not in {"disappointed", "frustrated", "angry", "skeptical", "anxious"}

@@ -233,3 +233,29 @@ def test_quotes_are_substrings_of_the_interaction_text(tmp_path: Path) -> None:
     interaction = read_one(tmp_path, content)
     assert "其中十台比较老" in interaction.turns[0].text
     assert interaction.text == content
+
+
+EXPORT_HEADER = """\
+会话编号：CS-20261103-0042
+导出时间 2026-11-03 10:02
+客户：你们那个系统可“太好用了”，天天卡死。
+客服：非常抱歉，我们马上安排工程师上门处理，今天下午就到。
+客户：那行，今天能修好就放心了。
+"""
+
+
+def test_export_header_fields_and_a_time_of_day_are_not_speakers(tmp_path: Path) -> None:
+    """Regression: "导出时间 2026-11-03 10:02" was a turn by speaker "10" saying "02", and the
+    header key 会话编号 was a speaker, so the customer's stance seemed to start in the header."""
+    interaction = read_one(tmp_path, EXPORT_HEADER)
+    assert speakers(interaction) == [None, "客户", "客服", "客户"]
+    assert interaction.turns[0].text == "会话编号：CS-20261103-0042\n导出时间 2026-11-03 10:02"
+
+
+def test_english_several_word_header_fields_are_not_speakers(tmp_path: Path) -> None:
+    interaction = read_one(
+        tmp_path,
+        "Session ID: 88213\nStart time: 09:14\nAgent: Good morning, how can I help?\n"
+        "Customer: My invoice is wrong again.\nAgent: Let me check that for you.\n",
+    )
+    assert speakers(interaction) == [None, "Agent", "Customer", "Agent"]

@@ -35,7 +35,8 @@ def turning_points(
         customer_turn = sides.get(turn.index) != VENDOR
         signal = emotions.get(turn.index)
         if signal is None or signal.concept is None or not customer_turn:
-            spoke = spoke or sides.get(turn.index) == CUSTOMER
+            # a preamble (session id, channel, headers) has no speaker and is nobody's stance
+            spoke = spoke or (sides.get(turn.index) == CUSTOMER and turn.speaker is not None)
             continue
         new = signal.concept
         if not spoke:

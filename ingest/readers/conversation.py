@@ -86,6 +86,8 @@ def _speaker_line(raw: str, offset: int) -> SpeakerLine | None:
     match = _LINE.match(raw)
     if not match or match["body"].startswith("//"):
         return None
+    if match["label"][-1:].isdigit() and re.match(r"\d{2}(?!\d)", match["body"]):
+        return None  # the colon of a time of day ("导出时间 2026-11-03 10:02"), not a speaker's
     label = parse_label(match["label"])
     if label is None:
         return None

@@ -58,8 +58,17 @@ Address URL Web Website Ticket Account Product Conversation Status From To Cc Bc
 Attendees Apologies Agenda Summary Action Actions Owner Due Important Warning Caution Tip
 Example Answer Question Mandatory Optional Total Source Reference Ref Price Cost Result Results
 Conclusion Background Scope
+会话编号 会话 工单号 工单编号 订单号 客户编号 导出时间 开始时间 结束时间 时长 通话时长 来电号码
+呼叫类型 坐席工号 技能组 满意度 Session Channel Queue Duration Exported Case
 """
-NOT_SPEAKERS: frozenset[str] = frozenset(word.lower() for word in _FIELD_WORDS.split())
+#: Several-word field names of call-centre and chat exports' headers.
+_FIELD_PHRASES = (
+    "session id", "conversation id", "call id", "case id", "ticket id", "ticket no",
+    "start time", "end time", "call start", "call end", "exported at", "export time",
+)  # fmt: skip
+NOT_SPEAKERS: frozenset[str] = frozenset(
+    [word.lower() for word in _FIELD_WORDS.split()] + list(_FIELD_PHRASES)
+)
 
 _ROLE_SUFFIXES = (
     "经理", "总监", "工程师", "主任", "主管", "专员", "顾问", "助理", "代表", "总裁", "总经理",
