@@ -85,16 +85,24 @@ def run(files: list[Path], target_bytes: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=50.0, help="megabytes to process (default 50)")
-    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument(
+        "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = run(corpus(args.shared), int(args.mb * 1e6))
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"processed {result['megabytes']} MB ({result['passes']} passes over {result['files_per_pass']} files, {result['interactions']} interactions)")
-    print(f"semcrm readers + de-identification: {result['semcrm_mb_per_s_per_core']} MB/s per core ({result['semcrm_cpu_seconds']} CPU s)")
-    print(f"baseline decode + regex scan:       {result['baseline_mb_per_s_per_core']} MB/s per core ({result['baseline_cpu_seconds']} CPU s)")
+    print(
+        f"processed {result['megabytes']} MB ({result['passes']} passes over {result['files_per_pass']} files, {result['interactions']} interactions)"
+    )
+    print(
+        f"semcrm readers + de-identification: {result['semcrm_mb_per_s_per_core']} MB/s per core ({result['semcrm_cpu_seconds']} CPU s)"
+    )
+    print(
+        f"baseline decode + regex scan:       {result['baseline_mb_per_s_per_core']} MB/s per core ({result['baseline_cpu_seconds']} CPU s)"
+    )
     print(f"semcrm takes {result['baseline_over_semcrm']}x the baseline's time")
 
 
