@@ -70,6 +70,13 @@ _MD_TABLE = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
 _MD_BOLD_ITEM = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?\*\*[^*\n]+\*\*", re.MULTILINE)
 
 
+#: Python refuses to read integers longer than this (``sys.get_int_max_str_digits``).
+TOO_LONG_NUMBER = (
+    "JSON with a number of more than 4,300 digits, which cannot be read; "
+    "no transcript or event has one (a damaged or generated file?)"
+)
+
+
 def sniff_binary(data: bytes, path: str) -> str | None:
     """``"pdf"``, ``"docx"``, None for text; raises RejectedInput for other binary data."""
     head = data[:8192]
@@ -136,6 +143,8 @@ def _json_format(text: str, path: str) -> str | None:
         document = None
     except RecursionError:
         raise RejectedInput(path, "JSON nested too deeply to read (over 1000 levels)") from None
+    except ValueError:  # not a JSONDecodeError: an integer of more than 4,300 digits
+        raise RejectedInput(path, TOO_LONG_NUMBER) from None
     else:
         shape = asr_shape(document)
         if shape:
@@ -165,7 +174,7 @@ def _is_jsonl(text: str) -> bool:
         return False
     try:
         return isinstance(json.loads(lines[0]), dict)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # JSONDecodeError or a number too long to read
         return opening == len(lines)
 
 

@@ -92,16 +92,22 @@ SUPPORTED_FORMATS: tuple[str, ...] = tuple(READERS)
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files under the given files/folders, recursive, sorted, skipping hidden files/dirs.
 
-    A path that does not exist is yielded as it is, so that reading it gives a
-    rejection that names it instead of the path silently vanishing.
+    A path that does not exist is yielded as it is, and so is a folder that
+    cannot be listed (no permission), so that reading it gives a rejection that
+    names it instead of the path and everything under it silently vanishing.
     """
     found: set[Path] = set()
+
+    def unlisted(error: OSError) -> None:
+        if error.filename is not None:
+            found.add(Path(os.fsdecode(error.filename)))
+
     for given in paths:
         path = Path(given)
         if not path.is_dir():
             found.add(path)
             continue
-        for root, dirs, files in os.walk(path):
+        for root, dirs, files in os.walk(path, onerror=unlisted):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             found.update(Path(root) / name for name in files if not name.startswith("."))
     yield from sorted(found)
@@ -116,6 +122,13 @@ def _read_bytes(path: Path, shown: str) -> bytes:
     except OSError as error:
         raise RejectedInput(shown, f"cannot be read ({error.strerror})") from None
     if path.is_dir():
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as error:
+            raise RejectedInput(
+                shown, f"a folder that cannot be listed ({error.strerror}); nothing in it was read"
+            ) from None
         raise RejectedInput(shown, "is a folder, not a file (pass it to iter_files)")
     if not path.is_file():
         raise RejectedInput(

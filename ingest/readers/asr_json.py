@@ -27,8 +27,10 @@ text only), so quotes are substrings of the interaction text.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from semcrm.ingest.errors import RejectedInput
 from semcrm.ingest.model import Interaction, NameHint
 from semcrm.ingest.readers.base import RawFile, ReadItem, TextBuilder, dedupe_hints, finish_turns
 from semcrm.ingest.readers.dates import iso_datetime
@@ -38,16 +40,93 @@ LOW_CONFIDENCE = 0.5
 
 
 def asr_shape(document: Any) -> str | None:
-    """``"asr_json"`` (AWS call analytics), ``"segments_json"`` or None for other JSON."""
+    """``"asr_json"`` (AWS call analytics), ``"segments_json"`` or None for other JSON.
+
+    An object with a ``"segments"`` list is a segments transcript whatever its
+    items hold, so that a wrong or missing field is rejected by the reader with
+    the segment it is in (:func:`segment_problem`) rather than as "not a
+    transcript"; a bare list must be a list of objects with a text each.
+    """
     if isinstance(document, dict) and isinstance(document.get("SpeechSegments"), list):
         return "asr_json"
-    segments = document.get("segments") if isinstance(document, dict) else document
+    if isinstance(document, dict) and isinstance(document.get("segments"), list):
+        return "segments_json"
+    segments = document
     if (
         isinstance(segments, list)
         and segments
         and all(isinstance(s, dict) and isinstance(s.get("text"), str) for s in segments)
     ):
         return "segments_json"
+    return None
+
+
+def _is_time(value: Any) -> bool:
+    """None, or a finite number of seconds (a JSON number or a numeric string)."""
+    if value is None:
+        return True
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return False
+    number = _number(value)
+    return number is not None and math.isfinite(number)
+
+
+def _kind(value: Any) -> str:
+    """The JSON name of a value's type, for messages (never the value: it may be personal)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN or an infinity"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "an object", list: "a list", str: "a string", type(None): "null"}.get(
+        type(value), "a value"
+    )
+
+
+#: The fields each shape's reader uses: text fields, speaker field, time fields.
+SEGMENT_FIELDS = (("text",), "speaker", ("start", "end"))
+AWS_FIELDS = (
+    ("DisplayText", "OriginalText"),
+    "SegmentSpeaker",
+    ("SegmentStartTime", "SegmentEndTime"),
+)
+
+
+def segment_problem(item: Any, fields: tuple[tuple[str, ...], str, tuple[str, ...]]) -> str | None:
+    """What is wrong with one segment, or None.
+
+    The fields a reader uses must have their types (texts a string or null, the
+    speaker a string or number, times finite seconds): a list or an object would
+    otherwise be stored as its Python repr, and NaN as a timestamp. Messages name
+    the field and its type, never the value (it may be personal data).
+    """
+    text_keys, speaker_key, time_keys = fields
+    if not isinstance(item, dict):
+        return f"a segment must be an object, not {_kind(item)}"
+    for key in text_keys:
+        if item.get(key) is not None and not isinstance(item[key], str):
+            return f"'{key}' must be a string, not {_kind(item[key])}"
+    speaker = item.get(speaker_key)
+    if speaker is not None and (isinstance(speaker, bool) or not isinstance(speaker, str | int)):
+        return f"'{speaker_key}' must be a string, not {_kind(speaker)}"
+    for key in time_keys:
+        if not _is_time(item.get(key)):
+            return f"'{key}' must be a finite number of seconds, not {_kind(item.get(key))}"
+    return None
+
+
+def _problem_rejection(
+    raw: RawFile, items: list[Any], fields: tuple[tuple[str, ...], str, tuple[str, ...]], what: str
+) -> RejectedInput | None:
+    """The rejection of the first bad segment (1-based, as ``where``), or None."""
+    for number, item in enumerate(items, start=1):
+        if problem := segment_problem(item, fields):
+            return raw.reject(
+                f"{problem}; the whole transcript is rejected so that it is never stored "
+                "with holes: fix or remove the segment",
+                where=f"{what} {number}",
+            )
     return None
 
 
@@ -125,10 +204,11 @@ def read_aws_call_analytics(raw: RawFile, document: dict[str, Any]) -> list[Read
         for item in analytics.get("SpeakerLabels") or []
         if isinstance(item, dict) and item.get("Speaker") and item.get("DisplayText")
     }
+    items = document["SpeechSegments"]
+    if rejection := _problem_rejection(raw, items, AWS_FIELDS, "speech segment"):
+        return [rejection]
     segments: list[dict[str, Any]] = []
-    for item in document["SpeechSegments"]:
-        if not isinstance(item, dict):
-            continue
+    for item in items:
         label = str(item.get("SegmentSpeaker") or "")
         meta: dict[str, str] = {"speaker_label": label} if label else {}
         if "SegmentInterruption" in item:
@@ -147,6 +227,8 @@ def read_aws_call_analytics(raw: RawFile, document: dict[str, Any]) -> list[Read
             }
         )
     text, builder, hints = _write_segments(segments)
+    if not builder.drafts:
+        return [raw.reject("the transcript has no speech segment with text")]
     agent = analytics.get("Agent")
     if isinstance(agent, str) and agent.strip() and agent.strip() != "None":
         hints.append(NameHint(agent.strip(), "speaker"))
@@ -180,6 +262,8 @@ def read_aws_call_analytics(raw: RawFile, document: dict[str, Any]) -> list[Read
 def read_segments(raw: RawFile, document: Any) -> list[ReadItem]:
     """Read a generic ``{"segments": [{speaker, start, end, text}]}`` (or bare list) document."""
     items = document.get("segments") if isinstance(document, dict) else document
+    if rejection := _problem_rejection(raw, items, SEGMENT_FIELDS, "segment"):
+        return [rejection]
     segments = [
         {
             "text": item.get("text", ""),
@@ -190,6 +274,8 @@ def read_segments(raw: RawFile, document: Any) -> list[ReadItem]:
         for item in items
     ]
     text, builder, hints = _write_segments(segments)
+    if not builder.drafts:
+        return [raw.reject("the transcript has no segment with text")]
     title = document.get("title") if isinstance(document, dict) else None
     return [
         Interaction(

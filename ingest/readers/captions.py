@@ -39,6 +39,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from semcrm.ingest.errors import RejectedInput
 from semcrm.ingest.model import Interaction, NameHint
 from semcrm.ingest.readers.base import RawFile, ReadItem, TextBuilder, dedupe_hints, finish_turns
 from semcrm.ingest.readers.labels import parse_label
@@ -147,6 +148,47 @@ def parse_srt(text: str) -> list[Cue]:
     return cues
 
 
+#: A line that means to be a timing line: a token with a digit, then ``-->``.
+_TIMING_ATTEMPT = re.compile(r"^\s*\S*\d\S*\s*-->")
+
+
+def timing_problem(text: str) -> tuple[int, str] | None:
+    """``(line, reason)`` of the first timing line that cannot be read, or None.
+
+    A timing line that does not parse (``00:00:0x,000 --> ...``), has minutes or
+    seconds of 60 or more, or ends before it starts would otherwise be taken as
+    cue text (its cue merged into the one before, timing and index included) or,
+    before the first cue, dropped with what was said in it. Lines are 1-based, as
+    in the file. The reason never quotes the line.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not _TIMING_ATTEMPT.match(line):
+            continue
+        match = _TIMING.match(line)
+        if match is None:
+            return number, "malformed cue timing (expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm')"
+        for clock in (match["start"], match["end"]):
+            if any(
+                int(part) >= 60 for part in clock.replace(",", ".").split(".")[0].split(":")[-2:]
+            ):
+                return number, "cue timing with minutes or seconds of 60 or more"
+        if seconds(match["end"]) < seconds(match["start"]):
+            return number, "cue ends before it starts"
+    return None
+
+
+def _timing_rejection(raw: RawFile) -> RejectedInput | None:
+    problem = timing_problem(raw.text)
+    if problem is None:
+        return None
+    line, reason = problem
+    return raw.reject(
+        f"{reason}; the whole file is rejected so that no cue is lost or merged into "
+        "another: fix the timing line",
+        where=f"line {line}",
+    )
+
+
 def _clean(line: str, tag: re.Pattern[str], entities: bool) -> str:
     line = tag.sub("", line)
     return html.unescape(line) if entities else line
@@ -195,6 +237,8 @@ def _render(cues: list[Cue], webvtt: bool) -> tuple[str, TextBuilder, list[NameH
 
 def read_webvtt(raw: RawFile) -> list[ReadItem]:
     """Read a WebVTT file into one ``call`` interaction."""
+    if rejection := _timing_rejection(raw):
+        return [rejection]
     cues, metadata, title = parse_webvtt(raw.text)
     if not cues:
         return [raw.reject("WebVTT file has no cues (no 'start --> end' timing line)")]
@@ -216,6 +260,8 @@ def read_webvtt(raw: RawFile) -> list[ReadItem]:
 
 def read_srt(raw: RawFile) -> list[ReadItem]:
     """Read an SRT file into one ``call`` interaction."""
+    if rejection := _timing_rejection(raw):
+        return [rejection]
     cues = parse_srt(raw.text)
     if not cues:
         return [raw.reject("SRT file has no cues (no 'start --> end' timing line)")]

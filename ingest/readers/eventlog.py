@@ -158,6 +158,14 @@ def read_event_log(raw: RawFile) -> list[ReadItem]:
                     where=f"line {number}",
                 )
             ]
+        except ValueError:  # an integer of more than 4,300 digits
+            return [
+                raw.reject(
+                    "a number of more than 4,300 digits cannot be read; the whole log is "
+                    "rejected so that it is never stored with holes: fix or remove the line",
+                    where=f"line {number}",
+                )
+            ]
         if not isinstance(event, dict):
             return [
                 raw.reject(

@@ -136,6 +136,20 @@ def _base64_is_cut(part: Message) -> bool:
     return len(data) % 4 != 0
 
 
+def _base64_is_damaged(part: Message) -> bool:
+    """True when the base64 data cannot be decoded at all.
+
+    The ``email`` package then returns the *encoded* text as the payload
+    (with an ``InvalidBase64LengthDefect``), and reading that as the body would
+    store the base64 of the text, personal data included, where no recogniser
+    can see it.
+    """
+    if str(part.get("Content-Transfer-Encoding", "")).strip().lower() != "base64":
+        return False
+    part.get_payload(decode=True)
+    return any(type(d).__name__ == "InvalidBase64LengthDefect" for d in part.defects)
+
+
 def _filename(part: Message, path: str) -> str | None:
     name = part.get_filename()
     return decode_header_value(name, path).text if name else None
@@ -177,6 +191,9 @@ def _attachment(part: Message, name: str, path: str, content: MimeContent, cut: 
     content.attachments.append(name)
     if cut:
         content.notes.append(f"attachment {name!r}: base64 data is cut off; skipped")
+        return
+    if _base64_is_damaged(part):
+        content.notes.append(f"attachment {name!r}: base64 data is damaged; skipped")
         return
     payload = part.get_payload(decode=True)
     payload = payload if isinstance(payload, bytes) else b""
@@ -238,6 +255,12 @@ def _walk(
     if cut:
         raise RejectedInput(
             path, "truncated e-mail: the body's base64 data stops mid-way (cut off?)", where
+        )
+    if _base64_is_damaged(part):
+        raise RejectedInput(
+            path,
+            "the e-mail body's base64 data is damaged (cannot be decoded); re-export it",
+            where,
         )
     text = _decode_part(part, path, content)
     if text is None:
