@@ -37,6 +37,7 @@ MODULES: tuple[str, ...] = (
     "lexicon.ttl",
     "qualifications.ttl",
     "industry.ttl",
+    "access.ttl",
 )
 
 
