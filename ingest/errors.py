@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import traceback
 from pathlib import Path
 
@@ -55,5 +56,7 @@ def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None
 
 def logged_name(path: str) -> str:
     """A stand-in for a file path in logs: its extension and a hash, never the name."""
-    suffix = Path(path).suffix[:12]
+    suffix = Path(path).suffix
+    # only an extension-shaped suffix: "note.13912345678" must not put the number in the log
+    suffix = suffix if re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,7}", suffix) else ""
     return f"file-{hashlib.sha256(path.encode('utf-8', 'replace')).hexdigest()[:12]}{suffix}"

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -108,7 +109,8 @@ def source_name(interaction: Interaction, pseudonymizer: Pseudonymizer) -> str:
     """
     base = os.path.basename(interaction.source.path)
     name, _ = redact_file_name(base, pseudonymizer, interaction_hints(interaction))
-    return name
+    # control characters (ESC, CR, LF, BEL ...) would reach terminals through TSV output
+    return "".join("?" if unicodedata.category(c) == "Cc" else c for c in name)
 
 
 @dataclass

@@ -40,3 +40,23 @@ def test_ingest_batch_goes_on_past_bad_files_and_writes_only_good_ones(tmp_path)
     assert [i["source"] for i in report["interactions"]] == ["a-good-call.txt"]
     with KnowledgeStore(data) as store:
         assert len(store.interaction_graphs()) == 1
+
+
+def test_ingest_control_characters_of_a_file_name_are_not_stored(tmp_path):
+    """Regression: ESC, CR, LF and BEL of a file name reached semcrm:sourceName, and from there
+    the terminal of whoever printed a SPARQL TSV answer."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "call\x1b[31mRED\x1b[0m\nline2\r\x07.txt").write_text(GOOD, encoding="utf-8")
+    data = tmp_path / "data"
+    result = runner.invoke(app, ["ingest", str(folder), "--data", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    [record] = json.loads(result.stdout)["interactions"]
+    assert record["source"] == "call?[31mRED?[0m?line2??.txt"
+    with KnowledgeStore(data, read_only=True) as store:
+        names = [
+            q.object.value
+            for q in store.oxigraph.quads_for_pattern(None, None, None, None)
+            if q.predicate.value.endswith("#sourceName")
+        ]
+    assert names and all(not any(ord(c) < 32 for c in name) for name in names)

@@ -63,3 +63,22 @@ def test_a_number_after_a_hyphen_that_follows_chinese_text_is_still_a_phone() ->
 def test_a_bot_named_in_a_label_is_not_redacted_anywhere() -> None:
     text = "Ridgelet (virtual assistant): Hi! I'm Ridgelet.\nCustomer: thanks Ridgelet\n"
     assert found(text) == []
+
+
+def test_a_full_name_as_a_speaker_label_inside_a_line_is_found():
+    """Regression: a transcript flattened to one line kept 顾文博 (a label after a time stamp)."""
+    text = "[00:00:01] 甲：您好，请问是哪位？ [00:00:05] 顾文博：好的，价格可以谈。"
+    assert ("顾文博", "person_name") in found(text)
+
+
+@pytest.mark.parametrize(
+    ("path", "suffix"),
+    [("note.13912345678", ""), ("call.txt", ".txt"), ("mail.eml", ".eml"), ("a.b.c.docx", ".docx")],
+)
+def test_logged_file_names_keep_only_an_extension_shaped_suffix(path, suffix):
+    """Regression: the log kept ``Path.suffix[:12]``, so ``note.13912345678`` logged the number."""
+    from semcrm.ingest.errors import logged_name
+
+    logged = logged_name(path)
+    assert logged.startswith("file-") and logged.endswith(suffix)
+    assert "1391234" not in logged

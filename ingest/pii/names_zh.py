@@ -217,8 +217,20 @@ def _name_starting_at(text: str, start: int, stop: int) -> int | None:
     return None
 
 
+#: A speaker label inside a line: after a time stamp, a closing bracket or a sentence's end.
+INLINE_LABEL = re.compile(
+    rf"(?:\[\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]|\(\d{{1,2}}:\d{{2}}(?::\d{{2}})?\)|[。！？!?])"
+    rf"[ \t\u3000]*([{CJK}]{{2,4}})(?=[:：])"
+)
+
+
 def find_context_names(text: str) -> Iterator[Candidate]:
-    """Full names revealed by an introduction, a verb, a contact word or a role + space."""
+    """Full names revealed by an introduction, a verb, a contact word, a role + space, or
+    a speaker label inside a line (``[00:00:05] 顾文博：`` in a transcript flattened to one line)."""
+    for match in INLINE_LABEL.finditer(text):
+        found = _name_ending_at(text, match.end(1))
+        if found is not None and found[0] >= match.start(1):
+            yield Candidate(found[0], match.end(1), "person_name", "zh_inline_label", PRIORITY)
     for match in INTRO.finditer(text):
         end = _name_starting_at(text, match.start(1), match.end(1))
         if end is not None:
