@@ -60,8 +60,9 @@ def parse_iri(value: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(text)
     except ValueError as exc:
+        shown = value if len(value) <= 200 else value[:200] + f"… ({len(value)} characters)"
         raise InvalidIri(
-            f"{value!r} is not an absolute IRI ({exc}); pass a statement IRI such as "
+            f"{shown!r} is not an absolute IRI ({str(exc)[:200]}); pass a statement IRI such as "
             "https://w3id.org/semcrm/id/statement/… from `semcrm context` or `semcrm derived`"
         ) from exc
 

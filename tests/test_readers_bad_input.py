@@ -213,3 +213,18 @@ def test_a_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
 def test_a_cut_off_pdf_is_rejected(tmp_path: Path) -> None:
     path = write(tmp_path, "cut.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R")
     assert "PDF" in rejection(path).reason
+
+
+def test_a_multipart_message_without_a_boundary_is_rejected_not_emptied(tmp_path: Path) -> None:
+    """Regression: multipart/mixed without boundary= was stored with an empty body."""
+    path = tmp_path / "noboundary.eml"
+    path.write_bytes(
+        b"From: a@example.org\nTo: b@example.org\nSubject: quote\nMIME-Version: 1.0\n"
+        b"Content-Type: multipart/mixed\n\n--x\nContent-Type: text/plain\n\nPlease send the quote.\n--x--\n"
+    )
+    interactions, rejections = read_path_with_rejections(path)
+    assert interactions == []
+    assert [r.reason for r in rejections] == [
+        "a multipart/mixed part has no boundary parameter, so its parts cannot be told apart; "
+        "re-export the message"
+    ]

@@ -239,6 +239,13 @@ def _walk(
         for sub in subparts:
             _walk(sub, depth + 1, path, where, content, truncated)
         return
+    if ctype.startswith("multipart/"):  # is_multipart() is False: the boundary is missing
+        raise RejectedInput(
+            path,
+            f"a {ctype} part has no boundary parameter, so its parts cannot be told apart; "
+            "re-export the message",
+            where,
+        )
     if ctype == "message/rfc822":
         content.attachments.append(_filename(part, path) or "attached message")
         return
