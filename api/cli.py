@@ -37,6 +37,10 @@ neo4j_app = typer.Typer(
     help="Project the knowledge graph into Neo4j (SEMCRM_NEO4J_URI).", no_args_is_help=True
 )
 app.add_typer(neo4j_app, name="neo4j")
+keys_app = typer.Typer(
+    help="API keys (used when SEMCRM_AUTH=keys): create, list, revoke.", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 # Rich draws tables 80 columns wide when stdout is not a terminal; pipes get room.
@@ -1012,6 +1016,92 @@ def ontology_import_taxonomy(
         f"{taxonomy.source_format} written to {_shown(str(target))}; every command on this data "
         "folder now loads them"
     )
+
+
+# -- API keys --------------------------------------------------------------------------
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option("--role", help="admin, governance, analyst or agent")],
+    principal: Annotated[
+        str | None,
+        typer.Option("--principal", help="principal IRI (default: one minted for the key)"),
+    ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="limit the key to this action (read-record, read-aggregate ...); repeatable; "
+            "default: every action of the role",
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a key and print it once: only its salted hash is stored."""
+    from semcrm.api.access.keys import KeyStore
+    from semcrm.api.access.policy import load_policy
+    from semcrm.ontology.loader import load_ontology
+
+    settings = _settings(data)
+    try:
+        policy = load_policy(load_ontology(settings.ontology_dirs))
+        role_name = policy.role(role).name
+        scopes = [policy.action(s).rsplit("/", 1)[-1] for s in scope or []]
+        if principal is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", principal):
+            _fail(f"--principal must be an IRI, not {principal!r}", 2)
+        key, record = KeyStore(settings.data).create(role_name, principal, scopes or None)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit({"key": key, **record.public()})
+        return
+    out.print(key)
+    err.print(
+        f"key [bold]{record.id}[/] for {_shown(record.principal)} (role {record.role}); "
+        "it is shown only now: store it where the caller keeps secrets"
+    )
+
+
+@keys_app.command("list")
+def keys_list(data: DataOption = None, as_json: JsonOption = False) -> None:
+    """Every key's id, role, principal, scopes, creation and revocation (never the key)."""
+    from semcrm.api.access.keys import KeyStore
+
+    try:
+        records = KeyStore(_settings(data).data).records()
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit({"keys": [r.public() for r in records]})
+        return
+    table = Table("id", "role", "principal", "scopes", "created", "revoked")
+    for r in records:
+        table.add_row(
+            r.id, r.role, _shown(r.principal), ",".join(r.scopes), r.created, r.revoked or ""
+        )
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(metavar="ID", help="the key's id (`semcrm keys list`)")],
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Revoke a key: a running server refuses it from its next request."""
+    from semcrm.api.access.keys import KeyStore
+
+    try:
+        record = KeyStore(_settings(data).data).revoke(key_id)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit(record.public())
+        return
+    err.print(f"key [bold]{record.id}[/] revoked on {record.revoked}")
 
 
 def main() -> None:

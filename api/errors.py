@@ -17,6 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from semcrm.api.access.errors import AccessDenied, AuthenticationRequired
+from semcrm.api.access.keys import KeyFileError
 from semcrm.api.sparql import NotAcceptable, QueryFailed, QueryRefused, QueryTimeout, QueryTooLarge
 from semcrm.ingest.errors import log_failure
 from semcrm.ontology.errors import SemcrmError, StoreError
@@ -33,6 +35,9 @@ from semcrm.reasoning.explain import InvalidIri, UnknownStatement
 log = logging.getLogger("semcrm.api")
 
 STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (AuthenticationRequired, 401),
+    (AccessDenied, 403),
+    (KeyFileError, 503),
     (UnknownCustomer, 404),
     (UnknownStatement, 404),
     (InvalidIri, 400),
@@ -59,7 +64,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SemcrmError)
     async def semcrm_error(_: Request, exc: SemcrmError) -> JSONResponse:
         status = next(code for cls, code in STATUS if isinstance(exc, cls))
-        return JSONResponse(error_body(status, str(exc)), status_code=status)
+        headers = {"WWW-Authenticate": 'Bearer realm="semcrm"'} if status == 401 else None
+        return JSONResponse(error_body(status, str(exc)), status_code=status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

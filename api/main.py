@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from semcrm.api import errors
+from semcrm.api.access.auth import authenticate, require_full_clearance
 from semcrm.api.query_pool import QueryPool
-from semcrm.api.routers import customers, cypher, explain, health, sparql
+from semcrm.api.routers import access, customers, cypher, explain, health, sparql
 from semcrm.ontology.settings import Settings, load_settings
 from semcrm.ontology.store import KnowledgeStore
 
@@ -53,8 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     _mount_docs(app)
     errors.install(app)
-    for router in (health.router, customers.router, explain.router, sparql.router, cypher.router):
-        app.include_router(router)
+    # With the `auth` setting off, both dependencies return at once and nothing changes.
+    app.include_router(health.router)
+    for router in (customers.router, explain.router, cypher.router):  # not tier-filtered yet
+        app.include_router(router, dependencies=[Depends(require_full_clearance)])
+    for router in (sparql.router, access.router):  # confine each caller themselves
+        app.include_router(router, dependencies=[Depends(authenticate)])
     return app
 
 

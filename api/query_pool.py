@@ -43,6 +43,10 @@ class QueryRequest:
     default_graphs: list[str] | None
     named_graphs: list[str] | None
     limit: int
+    #: When set, the query runs over only what this tier rank may read
+    #: (:func:`semcrm.api.access.views.readable_view`, built once per worker and clearance).
+    clearance: int | None = None
+    policy: Any = None  # the AccessPolicy the clearance is read against
 
 
 def _worker(snapshot: str, memory_bytes: int, connection: Connection) -> None:
@@ -56,6 +60,7 @@ def _worker(snapshot: str, memory_bytes: int, connection: Connection) -> None:
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     store = ox.Store.read_only(snapshot)
+    views: dict[int, ox.Store] = {}  # readable views of this snapshot, per clearance
     connection.send(("ready", None))
     while True:
         try:
@@ -65,8 +70,17 @@ def _worker(snapshot: str, memory_bytes: int, connection: Connection) -> None:
         if request is None:
             return
         try:
+            target = store
+            if request.clearance is not None:
+                from semcrm.api.access.views import readable_view
+
+                if request.clearance not in views:
+                    views[request.clearance] = readable_view(
+                        store, request.policy, request.clearance
+                    )
+                target = views[request.clearance]
             result = execute(
-                store,
+                target,
                 request.query,
                 default_graphs=request.default_graphs,
                 named_graphs=request.named_graphs,

@@ -37,6 +37,14 @@ def boolean(raw: Any) -> bool:
     raise ValueError(raw)
 
 
+def auth_mode(raw: Any) -> str:
+    """How the API authenticates callers: ``off`` (no authentication) or ``keys`` (API keys)."""
+    text = str(raw).strip().lower()
+    if text not in {"off", "keys"}:
+        raise ValueError(raw)
+    return text
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -82,6 +90,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("cypher_timeout", 30.0, "seconds a Cypher query may run before Neo4j stops it", float),
     Setting("cypher_limit", 10000, "most rows a Cypher query returns", int),
+    Setting(
+        "auth",
+        "off",
+        "API authentication: off (every caller reads everything, as before) or keys "
+        "(every endpoint but /health and /docs needs an API key from `semcrm keys create`)",
+        auth_mode,
+    ),
 )
 
 
@@ -103,6 +118,7 @@ class Settings:
     neo4j_vocab: str = "shorten"
     cypher_timeout: float = 30.0
     cypher_limit: int = 10000
+    auth: str = "off"
     sources: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -164,5 +180,6 @@ def load_settings(**explicit: Any) -> Settings:
         neo4j_vocab=values["neo4j_vocab"],
         cypher_timeout=values["cypher_timeout"],
         cypher_limit=values["cypher_limit"],
+        auth=values["auth"],
         sources=sources,
     )

@@ -18,6 +18,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from semcrm.api.access.auth import CallerDep, get_access, sparql_clearance
 from semcrm.api.dependencies import get_query_pool, get_settings
 from semcrm.api.query_pool import QueryPool, QueryRequest
 from semcrm.api.sparql import (
@@ -96,10 +97,18 @@ def _timeout(settings: Settings, asked: str | None) -> float:
 
 
 def _run(
-    pool: QueryPool, settings: Settings, query: str, defaults, named, accept: str, timeout: float
+    pool: QueryPool,
+    settings: Settings,
+    query: str,
+    defaults,
+    named,
+    accept: str,
+    timeout: float,
+    clearance: int | None = None,
+    policy=None,
 ) -> Response:
     check_read_only(query)
-    request = QueryRequest(query, defaults, named, settings.sparql_limit)
+    request = QueryRequest(query, defaults, named, settings.sparql_limit, clearance, policy)
     return _answer(pool.run(request, timeout=timeout), accept)
 
 
@@ -108,6 +117,7 @@ def sparql_get(
     request: Request,
     pool: Annotated[QueryPool, Depends(get_query_pool)],
     settings: Annotated[Settings, Depends(get_settings)],
+    caller: CallerDep,
     query: Annotated[
         str, Query(description="a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     ],
@@ -118,9 +128,14 @@ def sparql_get(
     ] = None,
 ) -> Response:
     """Run a read-only SPARQL query given in the URL."""
+    if len(request.query_params.getlist("query")) > 1:
+        raise QueryFailed("send exactly one 'query' parameter (the SPARQL protocol allows one)")
     accept = request.headers.get("accept", "")
     seconds = _timeout(settings, timeout)
-    return _run(pool, settings, query, default_graph_uri, named_graph_uri, accept, seconds)
+    clearance = sparql_clearance(request, caller)
+    policy = get_access(request).policy if clearance is not None else None
+    dataset = (default_graph_uri, named_graph_uri)
+    return _run(pool, settings, query, *dataset, accept, seconds, clearance, policy)
 
 
 @router.post("/sparql", responses=_RESPONSES, openapi_extra=_REQUEST_BODY)
@@ -128,12 +143,14 @@ async def sparql_post(
     request: Request,
     pool: Annotated[QueryPool, Depends(get_query_pool)],
     settings: Annotated[Settings, Depends(get_settings)],
+    caller: CallerDep,
 ) -> Response:
     """Run a read-only SPARQL query sent as a form (``query=``) or as ``application/sparql-query``."""
     from starlette.concurrency import run_in_threadpool
 
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     params = request.query_params
+    asked_timeout = params.get("timeout")
     defaults = params.getlist("default-graph-uri") or None
     named = params.getlist("named-graph-uri") or None
     if content_type == "application/sparql-update" or "update" in params:
@@ -148,7 +165,11 @@ async def sparql_post(
             raise QueryFailed(
                 "send the query as the form field 'query' or as application/sparql-query"
             )
+        if len(form.getlist("query")) > 1:
+            raise QueryFailed("send exactly one 'query' field (the SPARQL protocol allows one)")
         query = str(form["query"])
+        if "timeout" in form:
+            asked_timeout = str(form["timeout"])
         defaults = [str(v) for v in form.getlist("default-graph-uri")] or defaults
         named = [str(v) for v in form.getlist("named-graph-uri")] or named
     else:
@@ -157,5 +178,9 @@ async def sparql_post(
             "application/x-www-form-urlencoded with 'query', or application/sparql-query"
         )
     accept = request.headers.get("accept", "")
-    seconds = _timeout(settings, params.get("timeout"))
-    return await run_in_threadpool(_run, pool, settings, query, defaults, named, accept, seconds)
+    seconds = _timeout(settings, asked_timeout)
+    clearance = sparql_clearance(request, caller)
+    policy = get_access(request).policy if clearance is not None else None
+    return await run_in_threadpool(
+        _run, pool, settings, query, defaults, named, accept, seconds, clearance, policy
+    )
