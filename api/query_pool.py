@@ -52,11 +52,15 @@ class QueryRequest:
 def _worker(snapshot: str, memory_bytes: int, connection: Connection) -> None:
     """Runs in the worker process: open the snapshot, answer queries until told to stop."""
     import resource
+    import signal
 
     import pyoxigraph as ox
 
     from semcrm.api.sparql import execute
 
+    # Ctrl-C in the terminal reaches the whole process group; the server stops the
+    # workers itself, so the interrupt must not print a traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     store = ox.Store.read_only(snapshot)

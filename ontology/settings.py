@@ -130,10 +130,36 @@ class Settings:
         return (*dirs, OWL_RL_RULES) if self.owl_rl else dirs
 
 
+#: Settings that must be positive (timeouts, limits, sizes).
+_POSITIVE = (
+    "sparql_timeout", "sparql_limit", "sparql_workers", "sparql_memory_mb",
+    "cypher_timeout", "cypher_limit",
+)  # fmt: skip
+
+
+def _check_ranges(values: dict[str, Any], sources: dict[str, str]) -> None:
+    for name in _POSITIVE:
+        if values[name] <= 0:
+            raise SettingsError(
+                f"setting {name!r} from {sources[name]} has value {values[name]!r}; "
+                "it must be greater than 0"
+            )
+    if not 1 <= values["port"] <= 65535:
+        raise SettingsError(
+            f"setting 'port' from {sources['port']} has value {values['port']!r}; "
+            "a port is a number from 1 to 65535"
+        )
+
+
 def load_settings(**explicit: Any) -> Settings:
     """Resolve every setting; ``explicit`` values (not None) win."""
     data_value = explicit.get("data") or os.environ.get("SEMCRM_DATA") or "./semcrm-data"
     config_path = Path(os.environ.get("SEMCRM_CONFIG") or Path(data_value) / "semcrm.toml")
+    if os.environ.get("SEMCRM_CONFIG") and not config_path.is_file():
+        raise SettingsError(
+            f"SEMCRM_CONFIG names {str(config_path)!r}, which is not a file; "
+            "fix the path or unset SEMCRM_CONFIG"
+        )
     file_values: dict[str, Any] = {}
     if config_path.is_file():
         try:
@@ -162,7 +188,14 @@ def load_settings(**explicit: Any) -> Settings:
             ) from exc
         sources[setting.name] = source
 
+    _check_ranges(values, sources)
     ontology_dirs = tuple(Path(p) for p in str(values["ontology"]).split(os.pathsep) if p)
+    for folder in ontology_dirs:
+        if not folder.exists():
+            raise SettingsError(
+                f"setting 'ontology' from {sources['ontology']} names {str(folder)!r}, "
+                "which does not exist; fix the path or leave the setting empty"
+            )
     return Settings(
         data=Path(values["data"]).expanduser(),
         ontology=ontology_dirs,

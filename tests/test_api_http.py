@@ -105,6 +105,14 @@ def test_api_explain_as_prov_o_links_the_fact_to_its_rule_premises_and_quotes(cl
     assert len(rdflib.Graph().parse(data=turtle.text, format="turtle")) == len(graph)
 
 
+def test_api_explain_does_not_echo_a_huge_argument_back(client):
+    """Regression: a 100 KB non-IRI came back in full inside the error message (20 KB here:
+    httpx refuses longer URLs)."""
+    response = client.get("/explain", params={"iri": "x" * 20_000})
+    assert response.status_code == 400
+    assert len(response.json()["error"]) < 1000 and "20000 characters" in response.json()["error"]
+
+
 def test_api_explain_unknown_iri_is_a_404_in_the_error_shape(client):
     response = client.get("/explain", params={"iri": "https://example.org/nothing"})
     assert response.status_code == 404
@@ -312,6 +320,34 @@ def test_api_sparql_runaway_query_is_stopped_and_the_server_stays_up(client):
     assert time.monotonic() - started < 15
     after = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
     assert after.json()["boolean"] is True
+
+
+def test_api_sparql_post_form_honours_its_timeout_field(client):
+    """Regression: POST /sparql ignored a ``timeout`` form field and ran for the server's 30 s."""
+    import time
+
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    response = client.post("/sparql", data={"query": runaway, "timeout": "2"})
+    assert response.status_code == 503
+    assert "longer than 2 s" in response.json()["error"]
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_api_sparql_two_query_parameters_are_a_400(client, method):
+    """Regression: with two ``query`` parameters the last one silently won."""
+    pair = [("query", "ASK { ?s ?p ?o }"), ("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")]
+    if method == "get":
+        response = client.get("/sparql", params=pair)
+    else:
+        response = client.post(
+            "/sparql",
+            content=httpx.QueryParams(pair).__str__(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+    assert response.status_code == 400
+    assert "exactly one 'query'" in response.json()["error"]
 
 
 def test_api_sparql_timeout_parameter_must_be_a_positive_number(client):
