@@ -59,8 +59,10 @@ class IntentTagger:
         yield from self._tag(batch)
 
     def _tag(self, docs: list[Doc]) -> list[Doc]:
-        spans = [[s for s in _sentences(doc)] for doc in docs]
-        texts = [doc.text[a:b] for doc, found in zip(docs, spans, strict=True) for a, b in found]
+        # Doc.text joins every token on each access, so read it once per doc
+        whole = [doc.text for doc in docs]
+        spans = [_sentences(doc, text) for doc, text in zip(docs, whole, strict=True)]
+        texts = [text[a:b] for text, found in zip(whole, spans, strict=True) for a, b in found]
         predictions = self.classifier.predict(texts) if self.classifier and texts else []
         answers = iter(predictions)
         for doc, found in zip(docs, spans, strict=True):
@@ -73,13 +75,15 @@ class IntentTagger:
         return docs
 
 
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
+def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """The character spans of ``doc``'s sentences without surrounding white space
+    (``text`` is ``doc.text``)."""
     out = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
-        while start < end and doc.text[start].isspace():
+        while start < end and text[start].isspace():
             start += 1
-        while end > start and doc.text[end - 1].isspace():
+        while end > start and text[end - 1].isspace():
             end -= 1
         if end - start >= MIN_CHARS:
             out.append((start, end))
