@@ -138,6 +138,7 @@ def ingest(
         onto = load_ontology(settings.ontology_dirs)
         files = list(iter_files(paths))
         with KnowledgeStore(settings.data) as store:
+            changes = store.track_asserted_changes()
             report = _with_progress(
                 progress and not as_json and err.is_terminal,
                 len(files),
@@ -145,9 +146,9 @@ def ingest(
             )
             reasoning = None
             if reason_after and store.derived_facts_stale():
-                from semcrm.reasoning.materialize import materialize
+                from semcrm.reasoning.maintain import reason as maintain
 
-                reasoning = materialize(store, onto)
+                reasoning = maintain(store, onto, changes)
     except SemcrmError as exc:
         _fail(str(exc))
     if as_json:
@@ -169,8 +170,9 @@ def ingest(
             where = f" ({rejection.where})" if rejection.where else ""
             err.print(f"  {_shown(rejection.file)}{_shown(where)}: {_shown(rejection.reason)}")
     if reasoning is not None:
+        how = reasoning.mode + (f" ({_shown(reasoning.reason)})" if reasoning.reason else "")
         err.print(
-            f"[bold]reasoned[/]: {reasoning.derived} derived facts, "
+            f"[bold]reasoned[/] {how}: {reasoning.derived} derived facts, "
             f"{reasoning.justifications} justifications in {reasoning.seconds:.1f}s"
         )
 
@@ -256,7 +258,8 @@ def erase(
         f"[bold]erased[/] {report.interactions} interaction(s) ({report.kind}): "
         f"{report.asserted_triples} asserted triples, {report.derived_removed} derived facts "
         f"and {report.justifications_removed} justifications removed, "
-        f"{report.derived_added} derived facts added; audit: {_shown(report.audit_file)}"
+        f"{report.derived_added} derived facts added ({report.reasoning['mode']} "
+        f"re-derivation); audit: {_shown(report.audit_file)}"
     )
     if settings.neo4j_uri:
         err.print("run `semcrm neo4j sync` to remove it from Neo4j too")

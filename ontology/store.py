@@ -68,6 +68,36 @@ def _nt(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return str(term)
 
 
+class AssertedChanges:
+    """The interaction-graph quads written since :meth:`KnowledgeStore.track_asserted_changes`.
+
+    For each quad a write added or removed it keeps whether the quad was there
+    when tracking started and whether it is there now, so a batch that writes a
+    graph twice, or puts back what it took, nets out. The incremental reasoner
+    (:mod:`semcrm.reasoning.maintain`) reads the asserted facts as they are now
+    and this record to know what they were before.
+    """
+
+    def __init__(self) -> None:
+        self._quads: dict[tuple[Triple, ox.NamedNode], tuple[bool, bool]] = {}
+
+    def record(self, graph: ox.NamedNode, gone: Iterable[Triple], fresh: Iterable[Triple]) -> None:
+        """One write of ``graph``: ``gone`` were there before it, ``fresh`` were not."""
+        quads = self._quads
+        for triple in gone:
+            quads[(triple, graph)] = (quads.get((triple, graph), (True, True))[0], False)
+        for triple in fresh:
+            quads[(triple, graph)] = (quads.get((triple, graph), (False, False))[0], True)
+
+    def changed(self) -> list[tuple[Triple, ox.NamedNode, bool]]:
+        """``(triple, graph, there now)`` for every quad whose presence changed."""
+        return [(t, g, now) for (t, g), (before, now) in self._quads.items() if before != now]
+
+    def graphs(self) -> set[ox.NamedNode]:
+        """The graphs written to."""
+        return {g for _, g in self._quads}
+
+
 class KnowledgeStore:
     """An open data folder. Use as a context manager, or call :meth:`close`."""
 
@@ -75,6 +105,7 @@ class KnowledgeStore:
         """Open the store of ``data_dir``; ``None`` gives a temporary in-memory store
         (dry runs such as ``semcrm extract`` reason over one of those)."""
         self.read_only = read_only
+        self._changes: AssertedChanges | None = None
         if data_dir is None:
             self.data_dir = Path(".")
             self._store = ox.Store()
@@ -122,6 +153,7 @@ class KnowledgeStore:
     def snapshot(cls, path: Path | str) -> KnowledgeStore:
         """Open a snapshot (an Oxigraph backup, as the API's query workers use) read-only."""
         store = cls.__new__(cls)
+        store._changes = None
         store.read_only = True
         store.in_memory = False
         store.data_dir = Path(path).parent.parent
@@ -203,13 +235,7 @@ class KnowledgeStore:
     def set_meta(self, **values: str) -> None:
         """Set bookkeeping values of ``graph:meta`` in one transaction."""
         self._require_writable()
-        parts = []
-        for name, value in values.items():
-            predicate = _nt(ox.NamedNode(f"{SEMCRM}{name}"))
-            parts.append(f"DELETE WHERE {{ GRAPH {_nt(_SELF)} {{ {_nt(_SELF)} {predicate} ?v }} }}")
-            parts.append(
-                f"INSERT DATA {{ GRAPH {_nt(_SELF)} {{ {_nt(_SELF)} {predicate} {_nt(ox.Literal(value))} }} }}"
-            )
+        parts = _meta_parts(values)
         if parts:
             self._store.update(" ;\n".join(parts))
 
@@ -239,11 +265,78 @@ class KnowledgeStore:
 
     # -- writing -------------------------------------------------------------------
 
-    def replace_graphs(self, graphs: Mapping[ox.NamedNode, Iterable[Triple]]) -> None:
-        """Replace each named graph with the given triples, all in one transaction."""
+    def track_asserted_changes(self) -> AssertedChanges:
+        """Start recording what writes do to interaction graphs (:class:`AssertedChanges`)."""
+        self._changes = AssertedChanges()
+        return self._changes
+
+    def replace_graphs(
+        self,
+        graphs: Mapping[ox.NamedNode, Iterable[Triple]],
+        *,
+        meta: Mapping[str, str] | None = None,
+    ) -> None:
+        """Replace each named graph with the given triples, all in one transaction;
+        ``meta`` values of ``graph:meta`` (as :meth:`set_meta`) are set in it too."""
         self._require_writable()
         new = {g: dict.fromkeys(triples) for g, triples in graphs.items()}
-        self._write(new)
+        self._write(new, meta=_meta_parts(meta or {}))
+
+    def edit_graphs(
+        self,
+        remove: Mapping[ox.NamedNode, Iterable[Triple]],
+        add: Mapping[ox.NamedNode, Iterable[Triple]],
+        *,
+        meta: Mapping[str, str] | None = None,
+    ) -> None:
+        """Remove and add triples of named graphs, and set ``meta`` values, in one
+        transaction, keeping ``graph:union`` in step: the write of a difference that
+        is already known, so no graph is read whole. A triple both removed from and
+        added to a graph stays."""
+        self._require_writable()
+        gone = {g: set(ts) for g, ts in remove.items()}
+        fresh = {g: set(ts) for g, ts in add.items()}
+        for graph in gone.keys() & fresh.keys():
+            gone[graph] -= fresh[graph]
+        deletes = [_graph_block(g, ts) for g, ts in gone.items() if ts]
+        inserts = [_graph_block(g, ts) for g, ts in fresh.items() if ts]
+        leaving: set[Triple] = set()
+        for graph, triples in gone.items():
+            if graph in _OUTSIDE_UNION:
+                continue
+            for s, p, o in triples:
+                holders = {
+                    q.graph_name
+                    for q in self._store.quads_for_pattern(s, p, o, None)
+                    if q.graph_name not in _OUTSIDE_UNION
+                }
+                holders -= {g for g, ts in gone.items() if (s, p, o) in ts}
+                holders |= {g for g, ts in fresh.items() if (s, p, o) in ts}
+                if not holders:
+                    leaving.add((s, p, o))
+        entering = {t for g, ts in fresh.items() if g not in _OUTSIDE_UNION for t in ts}
+        if leaving:
+            deletes.append(_graph_block(UNION, leaving))
+        if entering:
+            inserts.append(_graph_block(UNION, entering))
+        parts = []
+        if deletes:
+            parts.append("DELETE DATA {\n" + "\n".join(deletes) + "\n}")
+        if inserts:
+            parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        parts += _meta_parts(meta or {})
+        if not parts:
+            return
+        try:
+            self._store.update(" ;\n".join(parts))
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(
+                f"editing {len(gone | fresh)} graph(s) failed, nothing was written: {exc}"
+            ) from exc
+        if self._changes is not None:
+            for graph in gone.keys() | fresh.keys():
+                if graph not in SYSTEM_GRAPHS:
+                    self._changes.record(graph, gone.get(graph, ()), fresh.get(graph, ()))
 
     def replace_graph(self, graph: ox.NamedNode, triples: Iterable[Triple]) -> None:
         self.replace_graphs({graph: triples})
@@ -253,11 +346,17 @@ class KnowledgeStore:
         self._require_writable()
         self._write({g: {} for g in graphs}, drop_only=True)
 
-    def _write(self, new: dict[ox.NamedNode, dict[Triple, None]], drop_only: bool = False) -> None:
+    def _write(
+        self,
+        new: dict[ox.NamedNode, dict[Triple, None]],
+        drop_only: bool = False,
+        meta: list[str] | None = None,
+    ) -> None:
         """One SPARQL Update that turns each graph into its new content and keeps
         ``graph:union`` in step: only the difference is written, so replacing a graph
-        with itself writes nothing."""
+        with itself writes nothing. ``meta``: updates of ``graph:meta`` to run in it."""
         touched = set(new)
+        journal: list[tuple[ox.NamedNode, set[Triple], list[Triple]]] = []
         removed: set[Triple] = set()
         added: set[Triple] = set()
         drops: list[str] = []
@@ -268,6 +367,9 @@ class KnowledgeStore:
             old = set(self.triples(graph))
             gone = old - triples.keys()
             fresh = [t for t in triples if t not in old]
+            if self._changes is not None and graph not in SYSTEM_GRAPHS:
+                stored = _as_stored(triples)  # what reading the graph back will give
+                journal.append((graph, old - stored, [t for t in stored if t not in old]))
             if graph not in _OUTSIDE_UNION:
                 removed |= gone
                 added.update(fresh)
@@ -283,7 +385,7 @@ class KnowledgeStore:
                     fresh_quads += [ox.Quad(s, p, o, graph) for s, p, o in fresh]
                 except TypeError as exc:
                     raise StoreError(f"not an RDF triple, nothing was written: {exc}") from exc
-        if not drops and not deletes and not removed:
+        if not drops and not deletes and not removed and not meta:
             # Only additions (a new interaction, the first reasoning): one ``extend``, which
             # is a single transaction too, and much lighter than a SPARQL update.
             fresh_quads += [ox.Quad(s, p, o, UNION) for s, p, o in added]
@@ -294,6 +396,7 @@ class KnowledgeStore:
                     raise StoreError(
                         f"writing {len(new)} graph(s) failed, nothing was written: {exc}"
                     ) from exc
+            self._journal(journal)
             return
         kept_elsewhere = {t for g, ts in new.items() if g not in _OUTSIDE_UNION for t in ts}
         leaving = [
@@ -308,6 +411,7 @@ class KnowledgeStore:
             parts.append("DELETE DATA {\n" + "\n".join(deletes) + "\n}")
         if inserts:
             parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        parts += meta or []
         if not parts:
             return
         try:
@@ -317,6 +421,12 @@ class KnowledgeStore:
             raise StoreError(
                 f"{what} {len(new)} graph(s) failed, nothing was written: {exc}"
             ) from exc
+        self._journal(journal)
+
+    def _journal(self, writes: list[tuple[ox.NamedNode, set[Triple], list[Triple]]]) -> None:
+        if self._changes is not None:
+            for graph, gone, fresh in writes:
+                self._changes.record(graph, gone, fresh)
 
     def _held_elsewhere(self, triple: Triple, skip: set[ox.NamedNode]) -> bool:
         s, p, o = triple
@@ -360,6 +470,29 @@ class KnowledgeStore:
     def _require_writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store in {self.data_dir} was opened read-only")
+
+
+def _as_stored(triples: Iterable[Triple]) -> set[Triple]:
+    """The triples as the store keeps them: Oxigraph writes literals of known datatypes
+    in canonical form (``"0.70"^^xsd:decimal`` is read back as ``0.7``)."""
+    scratch = ox.Store()
+    try:
+        scratch.extend(ox.Quad(s, p, o) for s, p, o in triples)
+    except TypeError as exc:
+        raise StoreError(f"not an RDF triple, nothing was written: {exc}") from exc
+    return {(q.subject, q.predicate, q.object) for q in scratch}  # type: ignore[misc]
+
+
+def _meta_parts(values: Mapping[str, str]) -> list[str]:
+    """SPARQL updates that set bookkeeping values of ``graph:meta``."""
+    parts = []
+    for name, value in values.items():
+        predicate = _nt(ox.NamedNode(f"{SEMCRM}{name}"))
+        parts.append(f"DELETE WHERE {{ GRAPH {_nt(_SELF)} {{ {_nt(_SELF)} {predicate} ?v }} }}")
+        parts.append(
+            f"INSERT DATA {{ GRAPH {_nt(_SELF)} {{ {_nt(_SELF)} {predicate} {_nt(ox.Literal(value))} }} }}"
+        )
+    return parts
 
 
 def _prune_rocksdb_logs(path: Path, keep: int = 3) -> None:

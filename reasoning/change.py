@@ -47,6 +47,10 @@ class Change:
     seconds: float = 0.0
     rounds: int = 0
     reevaluated: list[str] = field(default_factory=list)
+    #: the work done: rule plans run, body solutions found, facts whose state was edited
+    evaluations: int = 0
+    firings: int = 0
+    touched: int = 0
 
     def __bool__(self) -> bool:
         return bool(
@@ -84,6 +88,9 @@ def merge(changes: Sequence[Change]) -> Change:
         out.justifications_rescored += change.justifications_rescored
         out.seconds += change.seconds
         out.rounds += change.rounds
+        out.evaluations += change.evaluations
+        out.firings += change.firings
+        out.touched += change.touched
         out.reevaluated += change.reevaluated
     return out
 

@@ -163,6 +163,7 @@ class Update:
             if before and fact not in e.index.facts:
                 self.users.pop(fact, None)
         self.rescore()
+        self.change.touched = len(self.snapshot)
         return self.change
 
     def component(self, position: int, component) -> None:
@@ -278,6 +279,7 @@ class Update:
                         if p is None or p not in predicates:
                             continue
                     first = compile_group(rule.rule.body, rule.slots, ctx, sink, delta_at=position)
+                    self.change.evaluations += 1
                     first([None] * len(rule.slots), [None] * rule.prem_count)
             for fact in new:
                 self.set_present(fact, True)
@@ -288,8 +290,10 @@ class Update:
         """A plan's last step: record each head fact (or collect it into ``found``)."""
         terms, weight, confidence, flat = self.e.terms, rule.rule.weight, rule.confidence, rule.flat
         index = rule.index
+        change = self.change
 
         def sink(row: list[int | None], prem: list[Any]) -> None:
+            change.firings += 1
             facts, _ = rule.instantiate(row, terms)
             if not facts:
                 return
@@ -319,6 +323,7 @@ class Update:
         found: dict[tuple[IntFact, Key], Way] = {}
         ctx = PlanContext(e.terms, e.index, closures=e.closures)
         first = compile_group(rule.rule.body, rule.slots, ctx, self.sink(rule, None, found))
+        self.change.evaluations += 1
         first([None] * len(rule.slots), [None] * rule.prem_count)
         return found
 

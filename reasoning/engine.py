@@ -80,10 +80,15 @@ class Stats:
 
     ``firings`` counts body solutions per rule IRI; ``skipped`` counts head
     instantiations dropped as unsafe per rule IRI; ``rounds`` is the total
-    number of rounds over all components.
+    number of rounds over all components; ``evaluations`` counts rule plans run
+    (one per rule per round, one per delta pattern in later rounds);
+    ``recovered_rules`` counts rules a restored incremental state evaluated to
+    recover justifications (:meth:`~semcrm.reasoning.incremental.LayerState.recover`).
     """
 
     rounds: int = 0
+    evaluations: int = 0
+    recovered_rules: int = 0
     firings: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     self_supporting: int = 0
@@ -194,6 +199,12 @@ class Engine:
         return predicates is None or fact[1] in predicates
 
     @property
+    def read_predicates(self) -> set | None:
+        """The predicates the rules read or derive; None when a rule's predicate is a
+        variable (any fact may matter)."""
+        return self._predicates
+
+    @property
     def _predicates(self) -> set | None:
         found = self.__dict__.get("_predicate_set", False)
         if found is False:
@@ -290,6 +301,8 @@ def _reads_same_as(rules: Sequence[Rule]) -> bool:
 
 def _add_stats(total: Stats, part: Stats) -> None:
     total.rounds += part.rounds
+    total.evaluations += part.evaluations
+    total.recovered_rules += part.recovered_rules
     total.firings.update(part.firings)
     total.skipped.update(part.skipped)
     total.self_supporting += part.self_supporting
@@ -360,6 +373,7 @@ class _Run:
         return sink
 
     def _evaluate(self, rule: _CompiledRule, ctx: PlanContext, new: set, delta_at: int | None):
+        self.stats.evaluations += 1
         first = compile_group(
             rule.rule.body, rule.slots, ctx, self._sink(rule, new), delta_at=delta_at
         )

@@ -8,10 +8,12 @@
   or the bare pseudonym (``PERSON-1A2B3C4D``); every interaction graph that
   names the person as a node, or whose text carries the pseudonym, is erased.
 
-The interaction graphs go in one transaction, then the rules run again over
-what is left, so every derived fact that lost all of its support goes (and a
-fact that a ``NOT EXISTS`` had held back may appear), and nothing else
-changes. The erased interactions are remembered in ``graph:meta`` by IRI (the
+The interaction graphs go in one transaction, then the derived graphs are
+brought up to date (:func:`semcrm.reasoning.maintain.reason`: incrementally,
+from what the erased graphs held, when the store's record allows, otherwise by
+running every rule again), so every derived fact that lost all of its support
+goes (and a fact that a ``NOT EXISTS`` had held back may appear), and nothing
+else changes. The erased interactions are remembered in ``graph:meta`` by IRI (the
 hash of the source's bytes, not its content), so ingesting the same file
 again does not bring it back. Each erasure appends one line of counts to
 ``<data>/audit/erasure.jsonl``: when, the kind of target, a SHA-256 of the
@@ -31,7 +33,7 @@ import json
 import os
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -41,7 +43,7 @@ from semcrm.ontology.errors import SemcrmError
 from semcrm.ontology.loader import Ontology
 from semcrm.ontology.namespaces import ID
 from semcrm.ontology.store import KnowledgeStore, utc_timestamp
-from semcrm.reasoning.materialize import INFERRED, JUSTIFICATIONS, materialize
+from semcrm.reasoning.maintain import reason
 
 _PSEUDONYM = re.compile(r"[A-Z][A-Z_]*-[0-9A-F]{8}")
 _INTERACTION_PREFIX = f"{ID}interaction/"
@@ -64,6 +66,8 @@ class ErasureReport:
     erased_at: str
     seconds: float
     audit_file: str
+    #: how the derived graphs were brought up to date: ``mode`` and ``reason``
+    reasoning: dict[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -123,26 +127,24 @@ def erase(store: KnowledgeStore, ontology: Ontology, target: str) -> ErasureRepo
     started = time.perf_counter()
     kind, graphs = sources_of(store, target)
     asserted = sum(sum(1 for _ in store.triples(g)) for g in graphs)
-    derived_before = set(store.triples(INFERRED))
-    justifications_before = _justifications(store)
+    changes = store.track_asserted_changes()
     store.remove_graphs(graphs)
     store.set_meta(lastIngest=utc_timestamp())
     store.remember_erased(graphs)
-    materialize(store, ontology)
-    derived_after = set(store.triples(INFERRED))
-    justifications_after = _justifications(store)
+    reasoning = reason(store, ontology, changes)
     store.compact()
     report = ErasureReport(
         kind=kind,
         target_sha256=hashlib.sha256(target.strip().encode("utf-8")).hexdigest(),
         interactions=len(graphs),
         asserted_triples=asserted,
-        derived_removed=len(derived_before - derived_after),
-        derived_added=len(derived_after - derived_before),
-        justifications_removed=len(justifications_before - justifications_after),
+        derived_removed=reasoning.derived_removed,
+        derived_added=reasoning.derived_added,
+        justifications_removed=reasoning.justifications_removed,
         erased_at=utc_timestamp(),
         seconds=round(time.perf_counter() - started, 3),
         audit_file=str(audit_file(store.data_dir)),
+        reasoning={"mode": reasoning.mode, "reason": reasoning.reason},
     )
     _append_audit(audit_file(store.data_dir), report)
     return report
@@ -152,16 +154,10 @@ def audit_file(data_dir: Path) -> Path:
     return Path(data_dir) / "audit" / "erasure.jsonl"
 
 
-def _justifications(store: KnowledgeStore) -> set[ox.NamedNode]:
-    kind = ox.NamedNode("https://w3id.org/semcrm/ns#Justification")
-    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    return {q.subject for q in store.oxigraph.quads_for_pattern(None, a, kind, JUSTIFICATIONS)}
-
-
 def _append_audit(path: Path, report: ErasureReport) -> None:
     """One JSON line, appended and flushed to disk (the file is append-only by use)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {k: v for k, v in report.to_dict().items() if k != "audit_file"}
+    record = {k: v for k, v in report.to_dict().items() if k not in ("audit_file", "reasoning")}
     line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
     with path.open("a", encoding="utf-8") as handle:
         handle.write(line)

@@ -59,6 +59,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
+from typing import NamedTuple
 
 from semcrm.reasoning.change import Change, merge
 from semcrm.reasoning.confidence import combine
@@ -85,6 +86,19 @@ Key = tuple[int, frozenset[IntFact]]  # (rule index, premise set): one justifica
 Way = tuple[float, tuple[IntFact, ...]]  # (base confidence, premises in text order)
 
 
+class Derivation(NamedTuple):
+    """One recorded justification, as a store keeps it (:meth:`IncrementalEngine.restore`).
+
+    ``base`` is the justification's own factor, the rule's weight times its
+    confidence expression; the premises' confidences are not in it.
+    """
+
+    fact: Fact
+    rule: str
+    premises: tuple[Fact, ...]
+    base: float
+
+
 class LayerState:
     """The materialisation of one layer's rules, kept in memory for updates."""
 
@@ -101,15 +115,63 @@ class LayerState:
         run = _Run(self.engine, facts, record_asserted=True)
         for component in self.engine.components:
             run.component(component)
+        self._adopt(run, run.derived, outside)
+        iris = [r.iri for r in self.engine.rules]
+        self.stats.firings = dict(zip(iris, run.firings, strict=True))
+        self.stats.skipped = {iri: n for iri, n in zip(iris, run.skipped, strict=True) if n}
+
+    def restore(self, facts: Iterable[Fact], derivations: Iterable[Derivation]) -> None:
+        """Forget everything and take over a materialisation recorded elsewhere.
+
+        ``facts`` are the asserted facts and ``derivations`` every justification of
+        every derived fact (a store's derived graphs hold exactly that when no
+        justification was capped). No rule is evaluated. A recorded premise that is
+        neither asserted nor derived, a derived fact that is also asserted, or a rule
+        this layer does not have means the record is not a materialisation of these
+        rules over these facts: :class:`ValueError`, and the state is unusable.
+
+        The asserted facts that the rules could also derive have no recorded
+        justifications (a full run records none for them); see
+        :meth:`IncrementalEngine.restore` for what that means for updates.
+        """
+        run = _Run(self.engine, facts, record_asserted=True)
+        number = {rule.iri: i for i, rule in enumerate(self.engine.rules)}
+        intern, derived = run.terms.fact, run.derived
+        for fact, rule, cited, base in derivations:
+            if rule not in number:
+                raise ValueError(f"a recorded justification cites the unknown rule <{rule}>")
+            conclusion = intern(fact)
+            if conclusion in run.asserted:
+                raise ValueError(f"{fact} is recorded as derived but is asserted")
+            premises = tuple(intern(p) for p in cited)
+            key = (number[rule], frozenset(premises))
+            derived.setdefault(conclusion, {})[key] = (base, premises)
+        for conclusion in derived:
+            run.index.add(conclusion)
+        missing = {p for ways in derived.values() for _, ps in ways for p in ps} - run.index.facts
+        if missing:
+            raise ValueError(
+                f"{len(missing)} recorded premises are neither asserted nor derived, e.g. "
+                f"{run.terms.term_fact(next(iter(missing)))}"
+            )
+        self._adopt(run, derived, {})
+        self.unrecorded = set(self.asserted)
+
+    def _adopt(
+        self, run: _Run, justs: dict[IntFact, dict[Key, Way]], outside: Mapping[Fact, float]
+    ) -> None:
+        """Take ``run``'s terms and index and ``justs`` as the state, and solve confidences."""
         self.terms = run.terms
         self.index = run.index
         self.asserted: set[IntFact] = run.asserted
         #: The inputs that are asserted, the others coming from lower layers (upper layers).
         self.base: set[IntFact] = set(run.asserted)
-        self.justs: dict[IntFact, dict[Key, Way]] = run.derived
+        self.justs: dict[IntFact, dict[Key, Way]] = justs
         self.compiled: list[_CompiledRule] = run.compiled
         self.closures = run.closures
         self.users: dict[IntFact, set[tuple[IntFact, Key]]] | None = None
+        #: Asserted facts whose justifications may be unknown (see ``restore``, ``recover``).
+        self.unrecorded: set[IntFact] = set()
         self._negative: dict[int, list[tuple[int | None, int | None, int | None]]] = {}
         self.by_rule: dict[int, set[tuple[IntFact, Key]]] = {
             r.index: set() for r in self.compiled if _non_monotonic(r.rule)
@@ -124,9 +186,6 @@ class LayerState:
         self.confidence: dict[IntFact, float] = combined.facts
         self.scores: dict[IntFact, list[float]] = combined.justifications
         self.stats = run.stats
-        iris = [r.iri for r in self.engine.rules]
-        self.stats.firings = dict(zip(iris, run.firings, strict=True))
-        self.stats.skipped = {iri: n for iri, n in zip(iris, run.skipped, strict=True) if n}
         self.stats.derived_facts = len(recorded)
         self.stats.confidence_unconverged = combined.unconverged
 
@@ -171,7 +230,46 @@ class LayerState:
         """Withdraw ``remove``, assert ``add``; ``confidences`` of inputs from lower layers."""
         if self.users is None:
             self.build_users()
+        if self.unrecorded:
+            self.recover(set(remove) - set(add))
         return Update(self).run(add, remove, confidences or {})
+
+    def recover(self, withdrawn: Iterable[Fact]) -> int:
+        """Record the justifications of restored asserted facts about to be withdrawn.
+
+        A restored state knows no justification of an asserted fact (a store
+        records none), but DRed needs them when the assertion is withdrawn: such a
+        fact stays, derived, when a rule still derives it. The rules whose head
+        can produce one of these facts are evaluated whole, once, and what they
+        derive for those facts is recorded. Returns how many rules were evaluated.
+        """
+        withdrawn_here = {f for f in map(self.int_fact, withdrawn) if f is not None}
+        candidates = withdrawn_here & self.unrecorded
+        self.unrecorded -= candidates
+        heads = [t for rule in self.compiled for t in rule.templates]
+        wanted = {f for f in candidates if any(_fits(t, f) for t in heads)}
+        if not wanted:
+            return 0
+        assert self.users is not None
+        update = Update(self)
+        rules = [
+            rule
+            for rule in self.compiled
+            if any(_fits(t, f) for t in rule.templates for f in wanted)
+        ]
+        for rule in rules:
+            for (fact, key), way in update.evaluate_all(rule).items():
+                if fact in wanted and key not in self.justs.setdefault(fact, {}):
+                    self.justs[fact][key] = way
+                    for premise in key[1]:
+                        self.users.setdefault(premise, set()).add((fact, key))
+                    if key[0] in self.by_rule:
+                        self.by_rule[key[0]].add((fact, key))
+        for fact in wanted:
+            if not self.justs.get(fact):
+                self.justs.pop(fact, None)
+        self.stats.recovered_rules += len(rules)
+        return len(rules)
 
     def build_users(self) -> None:
         """The reverse index: premise -> {(conclusion, justification key)}."""
@@ -202,6 +300,13 @@ class LayerState:
                     )
             self._negative[rule] = found
         return found
+
+
+def _fits(template: tuple[tuple[bool, int], ...], fact: IntFact) -> bool:
+    """Could the compiled head template produce ``fact``? (Variables fit anything.)"""
+    return all(
+        variable or value == term for (variable, value), term in zip(template, fact, strict=True)
+    )
 
 
 def _non_monotonic(rule: Rule) -> bool:
@@ -242,6 +347,30 @@ class IncrementalEngine:
                     below.update(layer.confidences(self.layers[k + 1].engine))
         self.seconds = time.perf_counter() - started
         return self.result()
+
+    def restore(self, facts: Iterable[Fact], derivations: Iterable[Derivation]) -> None:
+        """Forget everything and take over a recorded materialisation, evaluating no rule.
+
+        ``facts`` are the asserted facts, ``derivations`` every justification of
+        every derived fact, with its base confidence (a store's derived graphs
+        when no justification was capped: :mod:`semcrm.reasoning.maintain`).
+        Updates then behave as after :meth:`materialize` of the same facts. The
+        one thing a record lacks, the justifications of asserted facts the rules
+        could also derive, is recovered when such a fact's assertion is
+        withdrawn (:meth:`LayerState.recover`). Only a rule set of one layer
+        whose rules do not read ``owl:sameAs`` can be restored (the state of
+        the other layers' inputs and of the sameAs bound is not recorded):
+        :class:`ValueError` otherwise, or when the record does not fit the
+        rules and facts.
+        """
+        if len(self.layers) != 1 or self.same_as is not None:
+            raise ValueError(
+                "only a one-layer rule set that does not read owl:sameAs can be restored"
+            )
+        started = time.perf_counter()
+        with _gc_paused(freeze=True):
+            self.layers[0].restore(facts, derivations)
+        self.seconds = time.perf_counter() - started
 
     def result(self) -> Materialization:
         """The current derived facts, justifications and confidences, as a full run reports them."""
@@ -339,4 +468,4 @@ class IncrementalEngine:
         return change
 
 
-__all__ = ["Change", "IncrementalEngine", "LayerState"]
+__all__ = ["Change", "Derivation", "IncrementalEngine", "LayerState"]

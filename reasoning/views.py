@@ -109,6 +109,14 @@ class DerivedView(Mapping[Fact, "list[Justification]"]):
             cached = self._cache[fact] = made
         return cached
 
+    def bases(self, fact: Fact) -> list[float]:
+        """The base confidence (weight × confidence expression) of each of ``fact``'s
+        justifications, in the order of ``self[fact]``."""
+        found = self._keys.find(fact)
+        if found is None:
+            raise KeyError(fact)
+        return [way[0] for way in self._ways[found].values()]
+
     @property
     def justification_count(self) -> int:
         """How many justifications the facts have, without converting any."""
