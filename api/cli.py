@@ -59,13 +59,19 @@ OntologyOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable JSON on stdout")]
+#: The demo records and catalogue, next to the packages in the repository.
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 def _settings(data: Path | None, ontology: list[Path] | None = None) -> Settings:
     import os
 
     extra = os.pathsep.join(str(p) for p in ontology) if ontology else None
-    return load_settings(data=str(data) if data else None, ontology=extra)
+    try:
+        return load_settings(data=str(data) if data else None, ontology=extra)
+    except SemcrmError as exc:
+        _fail(str(exc), 2)
+        raise  # unreachable: _fail exits
 
 
 def _emit(payload: Any) -> None:
@@ -271,7 +277,7 @@ def erase(
 def _read_store(data: Path | None):
     """The data folder's store for reading; while `semcrm serve` holds it, the snapshot the
     server's SPARQL workers read (as of the server's start or last write)."""
-    from semcrm.ontology.errors import StoreLocked
+    from semcrm.ontology.errors import StoreError, StoreLocked
     from semcrm.ontology.store import KnowledgeStore
 
     settings = _settings(data)
@@ -281,10 +287,21 @@ def _read_store(data: Path | None):
         return KnowledgeStore(settings.data)
     except StoreLocked:
         snapshots = sorted((settings.data / "snapshots").glob("*"))
-        if not snapshots:
-            raise
-        err.print("[dim]the data folder is being served; reading the server's snapshot[/]")
-        return KnowledgeStore.snapshot(snapshots[-1])
+        if snapshots:
+            err.print("[dim]the data folder is being served; reading the server's snapshot[/]")
+            return KnowledgeStore.snapshot(snapshots[-1])
+        # another command holds the folder: read what it has written so far, read-only. Its
+        # RocksDB may delete files it has just compacted while we open them, so retry.
+        import time
+
+        for attempt in range(5):
+            try:
+                return KnowledgeStore(settings.data, read_only=True)
+            except StoreError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable") from None
 
 
 @app.command()
@@ -317,6 +334,9 @@ def context(
 ) -> None:
     """A customer's semantic context with evidence (as GET /customers/{id}/context)."""
     from semcrm.reasoning.context import ContextBuilder
+
+    if lang not in ("en", "zh"):
+        _fail(f"--lang is en or zh, not {lang!r}", 2)
 
     try:
         with _read_store(data) as store:
@@ -390,6 +410,8 @@ def explain(
     from semcrm.reasoning.explain import Explainer
     from semcrm.reasoning.provenance import proof_to_prov, serialize
 
+    if prov and as_json:
+        _fail("--prov prints PROV-O Turtle and --json the proof tree as JSON: choose one", 2)
     try:
         with _read_store(data) as store:
             tree = Explainer(store).explain(iri)
@@ -496,7 +518,12 @@ def sparql(
     ],
     data: DataOption = None,
     as_json: JsonOption = False,
-    limit: Annotated[int, typer.Option(help="most rows (or triples) to return")] = 10000,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            help="most rows (or triples) to return (default: setting sparql_limit)", min=1
+        ),
+    ] = None,
 ) -> None:
     """Run a read-only SPARQL query (default graph = the set union of all graphs).
 
@@ -510,6 +537,7 @@ def sparql(
         if not path.is_file():
             _fail(f"no such query file: {path}", 2)
         query = path.read_text("utf-8")
+    limit = limit or _settings(data).sparql_limit
     try:
         with _read_store(data) as store:
             result = execute(store.oxigraph, query, limit=limit)
@@ -609,6 +637,8 @@ def evaluate_command(
 
     if not directory.is_dir():
         _fail(f"no such folder: {directory}", 2)
+    if not any(directory.glob("*.gold.json")):
+        _fail(f"no <id>.gold.json files in {directory}: nothing to score against", 1)
     try:
         onto = load_ontology(list(ontology or []))
         report = evaluate(directory, onto, Processor(onto, EVAL_KEY), verbose=verbose)
@@ -729,7 +759,10 @@ def serve(
     from semcrm.api.main import create_app
     from semcrm.ontology.store import KnowledgeStore
 
-    settings = load_settings(data=str(data) if data else None, host=host, port=port)
+    try:
+        settings = load_settings(data=str(data) if data else None, host=host, port=port)
+    except SemcrmError as exc:
+        _fail(str(exc), 2)
     try:
         KnowledgeStore(settings.data).close()  # fail here, with a message, if it is locked
     except SemcrmError as exc:
@@ -752,7 +785,7 @@ def demo(
     data: DataOption = None,
     samples: Annotated[
         Path, typer.Option(help="folder with records/ to ingest and ontology/ to load")
-    ] = Path("samples"),
+    ] = SAMPLES,
     serve_after: Annotated[
         bool, typer.Option("--serve/--no-serve", help="start the API afterwards")
     ] = True,
@@ -766,6 +799,8 @@ def demo(
     from semcrm.reasoning.materialize import materialize
 
     settings = _settings(data)
+    if not (samples / "records").is_dir():
+        _fail(f"no demo records in {samples / 'records'}; pass --samples FOLDER", 2)
     try:
         install_catalogue(samples / "ontology", settings.data)
         settings = _settings(data)  # now with <data>/ontology
@@ -936,8 +971,10 @@ def cypher(
         list[str] | None,
         typer.Option("--param", help="a parameter NAME=VALUE, VALUE as JSON (repeatable)"),
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="most rows to return")] = None,
-    timeout: Annotated[float | None, typer.Option(help="seconds before Neo4j stops it")] = None,
+    limit: Annotated[int | None, typer.Option(help="most rows to return", min=1)] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="seconds before Neo4j stops it", min=0.001)
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run read-only Cypher against the Neo4j projection (as POST /cypher)."""

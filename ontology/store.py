@@ -127,6 +127,7 @@ class KnowledgeStore:
                     )
                 self._store = ox.Store.read_only(str(path))
             else:
+                _recover_rewrite(self.data_dir)
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
         except OSError as exc:
@@ -137,7 +138,7 @@ class KnowledgeStore:
             ):
                 raise StoreLocked(
                     f"the data folder {self.data_dir} is open in another semcrm process "
-                    "(is `semcrm serve` running?); stop it, or send the work to its API"
+                    "(`semcrm serve`, or another ingest, reason or erase); wait for it or stop it"
                 ) from exc
             raise StoreError(f"cannot open the store in {path}: {text}") from exc
         except RuntimeError as exc:  # RocksDB reports damaged files this way
@@ -251,10 +252,37 @@ class KnowledgeStore:
         return next(self._store.quads_for_pattern(_SELF, _ERASED, graph, _SELF), None) is not None
 
     def compact(self) -> None:
-        """Compact the database files, so removed data also leaves the disk."""
+        """Rewrite the database files so that removed data also leaves the disk.
+
+        Oxigraph never deletes a string from its dictionary when the last quad using it
+        goes, and RocksDB keeps deleted values in older files until they are compacted;
+        so the store is copied quad by quad into a fresh database, which replaces the old
+        one, and the old files are deleted. Query snapshots (hard links to old files) go
+        too.
+        """
         self._require_writable()
+        if self.in_memory:
+            return
+        path = self.data_dir / "store"
+        fresh_path = self.data_dir / "store.rewrite"
+        old_path = self.data_dir / "store.old"
+        for leftover in (fresh_path, old_path):
+            shutil.rmtree(leftover, ignore_errors=True)
+        fresh = ox.Store(str(fresh_path))
+        fresh.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+        fresh.flush()
+        fresh.optimize()
+        if len(fresh) != len(self._store):
+            del fresh
+            shutil.rmtree(fresh_path, ignore_errors=True)
+            raise StoreError("rewriting the store lost quads; the old store was kept as it is")
+        del fresh
         self._store.flush()
-        self._store.optimize()
+        del self._store
+        path.rename(old_path)
+        fresh_path.rename(path)
+        self._store = ox.Store(str(path))
+        shutil.rmtree(old_path, ignore_errors=True)
         for snapshot in sorted((self.data_dir / "snapshots").glob("*")):
             shutil.rmtree(snapshot, ignore_errors=True)
 
@@ -493,6 +521,18 @@ def _meta_parts(values: Mapping[str, str]) -> list[str]:
             f"INSERT DATA {{ GRAPH {_nt(_SELF)} {{ {_nt(_SELF)} {predicate} {_nt(ox.Literal(value))} }} }}"
         )
     return parts
+
+
+def _recover_rewrite(data_dir: Path) -> None:
+    """Finish or undo a :meth:`KnowledgeStore.compact` that was interrupted: with the old
+    database moved aside and the new one not yet in place, the old one goes back."""
+    path, old_path = data_dir / "store", data_dir / "store.old"
+    if old_path.is_dir():
+        if path.is_dir():
+            shutil.rmtree(old_path, ignore_errors=True)
+        else:
+            old_path.rename(path)
+    shutil.rmtree(data_dir / "store.rewrite", ignore_errors=True)
 
 
 def _prune_rocksdb_logs(path: Path, keep: int = 3) -> None:

@@ -76,8 +76,11 @@ class ErasureReport:
 def sources_of(store: KnowledgeStore, target: str) -> tuple[str, list[ox.NamedNode]]:
     """The kind of ``target`` and the interaction graphs an erasure of it removes."""
     text = target.strip().removeprefix("<").removesuffix(">")
+    text = text.removeprefix("[").removesuffix("]")  # "[PERSON-1A2B3C4D]" as redacted text shows it
     if text.startswith(_INTERACTION_PREFIX):
         graph = ox.NamedNode(text)
+        if store.is_erased(graph):
+            raise ErasureError(f"{text} was already erased; nothing of it is left to remove")
         if graph not in store.interaction_graphs():
             raise ErasureError(
                 f"{text} is not an interaction in this store; list them with "

@@ -77,6 +77,19 @@ def test_erase_leaves_no_trace_of_the_source_outside_the_erasure_record(stores):
     assert len(quads) == 1 and "erasedInteraction" in quads[0]
 
 
+def test_erase_removes_the_text_from_the_files_on_disk(stores):
+    """Regression: the erased sentences stayed in the database files (Oxigraph never drops
+    a string from its dictionary), readable with `grep` though no query found them."""
+    full, _, erased = stores
+    sentence = "运维要登四五个系统".encode()  # said only in the erased call
+    files = [f for f in full.rglob("*") if f.is_file()]
+    assert any(sentence in f.read_bytes() for f in files)
+    semcrm("erase", erased, "--data", str(full))
+    leaking = [str(f) for f in full.rglob("*") if f.is_file() and sentence in f.read_bytes()]
+    assert leaking == []
+    assert derived(full)  # the store still opens and holds the rest
+
+
 def test_erase_writes_an_audit_line_of_counts_without_the_target(stores):
     full, _, erased = stores
     report = semcrm("erase", erased, "--data", str(full))
@@ -97,6 +110,8 @@ def test_an_erased_source_is_not_ingested_again(stores, devset_dir):
     ]
     with KnowledgeStore(full, read_only=True) as store:
         assert erased not in {g.value for g in store.interaction_graphs()}
+    twice = semcrm("erase", erased, "--data", str(full), code=1)
+    assert "was already erased" in twice["output"]
 
 
 def test_erase_a_person_removes_every_source_naming_them(stores):
@@ -108,7 +123,7 @@ def test_erase_a_person_removes_every_source_naming_them(stores):
         )
         person = next(iter(rows))["person"].value
     pseudonym = person.rsplit("/", 1)[-1]
-    report = semcrm("erase", pseudonym, "--data", str(full))
+    report = semcrm("erase", f"[{pseudonym}]", "--data", str(full))  # as redacted text shows it
     assert report["kind"] == "person" and report["interactions"] >= 1
     assert pseudonym not in every_quad(full)
 

@@ -84,3 +84,24 @@ def test_prov_names_each_rule_as_the_plan_of_its_association(data, derived):
     plans = {str(p) for p in graph.objects(None, PROV.hadPlan)}
     assert {j["rule"]["iri"] for j in tree["justifications"]} <= plans
     assert all((rdflib.URIRef(p), rdflib.RDF.type, PROV.Plan) in graph for p in plans)
+
+
+def test_a_read_command_works_while_another_command_holds_the_folder(data):
+    """Regression: a second `semcrm customers` beside a first (or beside `ingest`) failed with
+    "open in another semcrm process"; readers now read the folder read-only."""
+    from semcrm.ontology.store import KnowledgeStore
+
+    with KnowledgeStore(data):  # holds the write lock, as a running command does
+        customers = json.loads(run("customers", "--data", str(data), "--json"))["customers"]
+    assert customers
+
+
+def test_sparql_command_takes_its_row_limit_from_the_setting(data, monkeypatch):
+    """Regression: `semcrm sparql` always cut at 10000 rows, whatever sparql_limit said."""
+    monkeypatch.setenv("SEMCRM_SPARQL_LIMIT", "2")
+    result = runner.invoke(
+        app, ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--data", str(data)], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    assert len(result.stdout.strip().splitlines()) == 1 + 2  # header and two rows
+    assert "cut at 2 rows" in result.output

@@ -130,3 +130,24 @@ def test_store_ontology_blank_nodes_become_stable_iris(tmp_path):
     ontology = load_ontology()
     first = {t for t in ontology.triples() if "id/tbox/" in str(t[0])}
     assert first and first == {t for t in load_ontology().triples() if "id/tbox/" in str(t[0])}
+
+
+def test_store_an_interrupted_rewrite_is_undone_on_open(tmp_path):
+    """compact() moves the old database aside before the new one takes its place; a crash
+    between the two must not open an empty store."""
+    with KnowledgeStore(tmp_path) as store:
+        store.replace_graph(G, [(S, P, ox.Literal("kept"))])
+    (tmp_path / "store").rename(tmp_path / "store.old")
+    (tmp_path / "store.rewrite").mkdir()
+    with KnowledgeStore(tmp_path) as store:
+        assert [t[2].value for t in store.triples(G)] == ["kept"]
+    assert not (tmp_path / "store.old").exists() and not (tmp_path / "store.rewrite").exists()
+
+
+def test_store_compact_keeps_every_quad(tmp_path):
+    with KnowledgeStore(tmp_path) as store:
+        store.replace_graph(G, [(S, P, ox.Literal(f"v{i}")) for i in range(100)])
+        before = len(store)
+        store.compact()
+        assert len(store) == before
+        assert len(list(store.triples(G))) == 100

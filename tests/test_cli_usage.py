@@ -1,0 +1,36 @@
+"""Command-line usage mistakes get a usage error that says what to pass, not a silent result."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from semcrm.api.cli import app
+
+runner = CliRunner()
+
+
+def test_context_language_is_en_or_zh(tmp_path):
+    result = runner.invoke(app, ["context", "anyone", "--lang", "fr", "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "--lang is en or zh, not 'fr'" in result.output
+
+
+def test_explain_json_and_prov_together_is_a_usage_error(tmp_path):
+    result = runner.invoke(
+        app, ["explain", "https://example.org/x", "--json", "--prov", "--data", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and "choose one" in result.output
+
+
+def test_eval_of_a_folder_without_gold_files_says_so(tmp_path):
+    """Regression: `semcrm eval samples/records` printed an all-zero table and exited 0."""
+    (tmp_path / "call.txt").write_text("客户：你好\n销售：您好\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(tmp_path)])
+    assert result.exit_code == 1 and "no <id>.gold.json files" in result.output
+
+
+def test_demo_without_its_records_is_a_usage_error(tmp_path):
+    """Regression: `semcrm demo` outside the repository ingested nothing and served an empty store."""
+    result = runner.invoke(
+        app, ["demo", "--samples", str(tmp_path), "--no-serve", "--data", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 2 and "no demo records" in result.output
