@@ -183,6 +183,21 @@ def ingest(
         )
 
 
+def _on_store(data: Path | None, ontology: list[Path] | None, work):
+    """Run ``work(store, ontology)`` on the data folder's store, opened for writing; a
+    semcrm error ends the command with its message."""
+    from semcrm.ontology.loader import load_ontology
+    from semcrm.ontology.store import KnowledgeStore
+
+    settings = _settings(data, ontology)
+    try:
+        onto = load_ontology(settings.ontology_dirs)
+        with KnowledgeStore(settings.data) as store:
+            return work(store, onto)
+    except SemcrmError as exc:
+        _fail(str(exc))
+
+
 def _with_progress(enabled: bool, total: int, work):
     if not enabled:
         return work(None)
@@ -211,17 +226,9 @@ def reason(
     data: DataOption = None, ontology: OntologyOption = None, as_json: JsonOption = False
 ) -> None:
     """Run the rules over the store: derive customer intents, needs and decision chains."""
-    from semcrm.ontology.loader import load_ontology
-    from semcrm.ontology.store import KnowledgeStore
     from semcrm.reasoning.materialize import materialize
 
-    settings = _settings(data, ontology)
-    try:
-        onto = load_ontology(settings.ontology_dirs)
-        with KnowledgeStore(settings.data) as store:
-            report = materialize(store, onto)
-    except SemcrmError as exc:
-        _fail(str(exc))
+    report = _on_store(data, ontology, materialize)
     if as_json:
         _emit(report.to_dict())
         return
@@ -246,17 +253,10 @@ def erase(
 ) -> None:
     """Erase a source, or every source naming a person, and every fact that depended only on
     it; writes an audit record of the counts to <data>/audit/erasure.jsonl."""
-    from semcrm.ontology.loader import load_ontology
-    from semcrm.ontology.store import KnowledgeStore
     from semcrm.reasoning.erasure import erase as run_erase
 
     settings = _settings(data, ontology)
-    try:
-        onto = load_ontology(settings.ontology_dirs)
-        with KnowledgeStore(settings.data) as store:
-            report = run_erase(store, onto, target)
-    except SemcrmError as exc:
-        _fail(str(exc))
+    report = _on_store(data, ontology, lambda store, onto: run_erase(store, onto, target))
     if as_json:
         _emit(report.to_dict())
         return
