@@ -41,6 +41,11 @@ keys_app = typer.Typer(
     help="API keys (used when SEMCRM_AUTH=keys): create, list, revoke.", no_args_is_help=True
 )
 app.add_typer(keys_app, name="keys")
+approvals_app = typer.Typer(
+    help="Grants derived by rules: list changes, approve or reject yellow ones.",
+    no_args_is_help=True,
+)
+app.add_typer(approvals_app, name="approvals")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 # Rich draws tables 80 columns wide when stdout is not a terminal; pipes get room.
@@ -1142,6 +1147,134 @@ def keys_revoke(
         _emit(record.public())
         return
     err.print(f"key [bold]{record.id}[/] revoked on {record.revoked}")
+
+
+# -- approvals of derived grants ------------------------------------------------------------
+
+AsOption = Annotated[
+    str | None,
+    typer.Option("--as", help="the principal IRI acting (needs governance or admin)"),
+]
+
+
+def _approvals(data: Path | None, principal: str | None, *, required: bool):
+    """The store, the grant book and the acting principal (checked for approve-change)."""
+    from semcrm.api.access.grants import GrantBook, principal_roles, require_approver
+    from semcrm.api.access.keys import KeyStore
+    from semcrm.api.access.policy import load_policy
+    from semcrm.ontology.loader import load_ontology
+
+    settings = _settings(data)
+    if required and not principal:
+        _fail("name who decides with --as PRINCIPAL (a principal with governance or admin)", 2)
+    try:
+        if principal:
+            policy = load_policy(load_ontology(settings.ontology_dirs))
+            roles = principal_roles(policy, KeyStore(settings.data), principal)
+            require_approver(policy, principal, roles)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    return _read_store(data), GrantBook(settings.data)
+
+
+def _print_changes(changes, as_json: bool) -> None:
+    if as_json:
+        _emit({"changes": [c.public() for c in changes]})
+        return
+    table = Table("id", "status", "zone", "principal", "resource", "granularity", "rule")
+    for c in changes:
+        table.add_row(
+            c.id,
+            c.status,
+            c.zone,
+            _shown(c.principal),
+            _shown(c.resource.rsplit("/", 1)[-1]),
+            c.granularity.rsplit("/", 1)[-1],
+            _shown(c.rule.rsplit("/", 1)[-1]),
+        )
+    out.print(table)
+
+
+@approvals_app.command("list")
+def approvals_list(
+    status: Annotated[
+        str | None, typer.Option(help="only changes with this status (pending, applied ...)")
+    ] = None,
+    effective: Annotated[
+        bool, typer.Option("--effective", help="only grants in force (applied or approved)")
+    ] = False,
+    principal: AsOption = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every change to derived grants, after catching up with the last `semcrm reason`."""
+    from semcrm.api.access.grants import EFFECTIVE
+
+    store, book = _approvals(data, principal, required=False)
+    error = None
+    try:
+        changes = book.changes(store.oxigraph)
+    except SemcrmError as exc:
+        error = str(exc)
+    finally:
+        store.close()
+    if error is not None:
+        _fail(error)
+    changes = [
+        c
+        for c in changes
+        if status in (None, c.status) and (not effective or c.status in EFFECTIVE)
+    ]
+    _print_changes(changes, as_json)
+
+
+def _decide_cli(change_id: str, principal, because: str, data, as_json: bool, approve: bool):
+    store, book = _approvals(data, principal, required=True)
+    error = None
+    try:
+        change = book.decide(
+            store.oxigraph, change_id, approve=approve, actor=principal, because=because
+        )
+    except SemcrmError as exc:
+        error = str(exc)  # failing here would keep the store open through the traceback
+    finally:
+        store.close()
+    if error is not None:
+        _fail(error)
+    if as_json:
+        _emit(change.public())
+        return
+    err.print(f"change [bold]{change.id}[/] {change.status} by {_shown(principal)}")
+
+
+ChangeArgument = Annotated[
+    str, typer.Argument(metavar="ID", help="the change's id (`semcrm approvals list`)")
+]
+BecauseOption = Annotated[str, typer.Option("--because", help="why (kept in the audit log)")]
+
+
+@approvals_app.command("approve")
+def approvals_approve(
+    change_id: ChangeArgument,
+    principal: AsOption = None,
+    because: BecauseOption = "",
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Approve a pending grant (a yellow rule's): it is in force while the rule derives it."""
+    _decide_cli(change_id, principal, because, data, as_json, True)
+
+
+@approvals_app.command("reject")
+def approvals_reject(
+    change_id: ChangeArgument,
+    principal: AsOption = None,
+    because: BecauseOption = "",
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reject a pending grant: it stays out of force."""
+    _decide_cli(change_id, principal, because, data, as_json, False)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI
 from semcrm.api import errors
 from semcrm.api.access.auth import authenticate, require_full_clearance
 from semcrm.api.query_pool import QueryPool
-from semcrm.api.routers import access, customers, cypher, explain, health, sparql
+from semcrm.api.routers import access, approvals, customers, cypher, explain, health, sparql
 from semcrm.ontology.settings import Settings, load_settings
 from semcrm.ontology.store import KnowledgeStore
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     for router in (customers.router, explain.router, cypher.router):  # not tier-filtered yet
         app.include_router(router, dependencies=[Depends(require_full_clearance)])
-    for router in (sparql.router, access.router):  # confine each caller themselves
+    for router in (sparql.router, access.router, approvals.router):  # each checks its caller
         app.include_router(router, dependencies=[Depends(authenticate)])
     return app
 

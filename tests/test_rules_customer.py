@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from semcrm.ontology.loader import load_ontology
 from semcrm.reasoning.engine import Engine
@@ -263,6 +264,9 @@ def test_rule_finer_industry_from_qualification(world):
 def test_rules_every_shipped_rule_has_a_test_here():
     """A rule added to customer.ttl without a test named after it here fails this test."""
     tests = [name for name in globals() if name.startswith("test_rule_")]
-    for rule in load_rules(load_ontology().graph):
+    ontology = load_ontology()
+    customer = next(f for f in ontology.files if f.name == "customer.ttl" and "rules" in f.parts)
+    here = {str(s) for s in rdflib.Graph().parse(customer, format="turtle").subjects()}
+    for rule in (r for r in load_rules(ontology.graph) if r.iri in here):
         name = rule.iri.rsplit("/", 1)[-1].replace("-", "_")
         assert any(name in test for test in tests), f"no test_rule_… function covers {name}"

@@ -8,4 +8,6 @@
 * :mod:`.keys` — API keys stored as salted hashes in ``<data>/access/keys.json``.
 * :mod:`.auth` — the FastAPI dependencies (opt-in with the ``auth`` setting).
 * :mod:`.resources` — what a resource named in ``POST /access/check`` is, and its tier.
+* :mod:`.grants` — grants derived by rules, under the traffic light of their zones.
+* :mod:`.audit` — the append-only access audit log ``<data>/audit/access.jsonl``.
 """
