@@ -62,7 +62,8 @@ OBJECTIONS = {
 }  # fmt: skip
 LEXICON = {
     "negation", "negated-concern", "hedge", "sarcasm", "decision-authority", "question",
-    "requirement", "complaint", "absent-reference", "vendor-self-intro",
+    "requirement", "request", "constraint", "complaint", "absent-reference",
+    "vendor-self-intro",
 }  # fmt: skip
 
 # Hand-written: which of our niche concepts was written for each devset customer.

@@ -50,7 +50,7 @@ from semcrm.ontology.loader import Ontology
 from semcrm.ontology.namespaces import SEMCRM
 
 #: Bumped whenever extraction output changes for the same input; stored with every fact.
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 MENTION_KINDS = ("industry", "qualification", "product", "competitor", "vendor", "title")
 #: Kinds of interaction in which a customer with no organisation is a private consumer
 #: (a service chat or call); an e-mail or document without one just has no known customer.

@@ -38,6 +38,7 @@ from collections import defaultdict
 
 from semcrm.ingest.extract.cues import Cue, has_lex
 from semcrm.ingest.extract.model import CUSTOMER, VENDOR, Evidence, Signal
+from semcrm.ingest.extract.requirements import stated_needs
 from semcrm.ingest.model import Turn
 from semcrm.ontology.namespaces import EMOTION, INTENT
 
@@ -124,7 +125,6 @@ def turn_signals(
 
     topics = [c for c in cues if c.kind == "need"]
     for cue in topics:
-        requirement = has_lex(cues, "requirement", cue.clause)
         question = has_lex(cues, "question", cue.clause) or turn.text[cue.clause.end :].startswith(
             ("？", "?")
         )
@@ -137,25 +137,9 @@ def turn_signals(
         if cue.negated and not complaint:
             continue
         confidence = base * (HEDGE_FACTOR if cue.hedged else 1.0)
-        if requirement and not cue.negated:
-            out.append(_topic_signal("need", cue, turn, side, person, confidence, evidence))
         if question or complaint or negative or cue.negated:
             out.append(_topic_signal("concern", cue, turn, side, person, confidence, evidence))
-    if not topics:
-        for cue in cues:
-            if cue.kind == "lex" and cue.name == "requirement" and side != VENDOR:
-                confidence = base * (HEDGE_FACTOR if cue.hedged else 1.0)
-                out.append(
-                    Signal(
-                        "need",
-                        None,
-                        evidence(cue, confidence),
-                        side,
-                        round(confidence, 4),
-                        person=person,
-                    )
-                )
-                break
+    out += stated_needs(turn, cues, side, person, base, HEDGE_FACTOR, extractor)
 
     emotion = turn_emotion(turn, cues, side)
     if emotion is not None:
