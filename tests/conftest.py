@@ -59,6 +59,29 @@ def ontology():
 
 
 @pytest.fixture(scope="session")
+def extract_processor(ontology):
+    """The real processor (readers' output -> de-identification -> extraction) for small
+    records written by the tests."""
+    from semcrm.ingest.extract import Extractor
+    from semcrm.ingest.pipeline import Processor
+
+    return Processor(ontology, b"t" * 32, Extractor(ontology))
+
+
+@pytest.fixture
+def extract(extract_processor, tmp_path):
+    """``extract(text, name)``: the extraction of one record file holding ``text``."""
+    from semcrm.ingest.readers import read_path
+
+    def run(text: str, name: str = "record.txt"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return extract_processor.process(read_path(path)[0]).extraction
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def samples_data(tmp_path_factory, ontology) -> Path:
     """A data folder with the demo samples ingested and reasoned over (closed afterwards)."""
     from semcrm.api.cli import install_catalogue

@@ -7,27 +7,7 @@ ontology (ingest/extract/requirements.py, lexicon.ttl, taxonomies.ttl).
 
 from __future__ import annotations
 
-import pytest
-
-from semcrm.ingest.extract import Extractor
-from semcrm.ingest.pipeline import Processor
-from semcrm.ingest.readers import read_path
 from semcrm.ontology.loader import local_name
-
-
-@pytest.fixture(scope="module")
-def processor(ontology):
-    return Processor(ontology, b"r" * 32, Extractor(ontology))
-
-
-@pytest.fixture
-def extract(processor, tmp_path):
-    def run(text: str, name: str = "record.txt"):
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        return processor.process(read_path(path)[0]).extraction
-
-    return run
 
 
 def need_quotes(extraction) -> list[str]:

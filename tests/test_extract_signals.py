@@ -6,27 +6,7 @@ real spaCy pipelines built from the shipped ontology.
 
 from __future__ import annotations
 
-import pytest
-
-from semcrm.ingest.extract import Extractor
-from semcrm.ingest.pipeline import Processor
-from semcrm.ingest.readers import read_path
 from semcrm.ontology.loader import local_name
-
-
-@pytest.fixture(scope="module")
-def processor(ontology):
-    return Processor(ontology, b"t" * 32, Extractor(ontology))
-
-
-@pytest.fixture
-def extract(processor, tmp_path):
-    def run(text: str, name: str = "record.txt"):
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        return processor.process(read_path(path)[0]).extraction
-
-    return run
 
 
 def kinds(extraction, kind: str, side: str | None = None) -> set[str]:
