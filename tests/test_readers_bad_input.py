@@ -228,3 +228,21 @@ def test_a_multipart_message_without_a_boundary_is_rejected_not_emptied(tmp_path
         "a multipart/mixed part has no boundary parameter, so its parts cannot be told apart; "
         "re-export the message"
     ]
+
+
+def test_a_damaged_pdf_gives_one_clear_error_and_no_pypdf_noise_on_stderr(tmp_path: Path) -> None:
+    """Regression: pypdf's own warnings ("EOF marker not found") reached stderr."""
+    import subprocess
+    import sys
+
+    path = write(tmp_path, "cut.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R")
+    result = subprocess.run(
+        [sys.executable, "-m", "semcrm.api.cli", "redact", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"error: {path}: not a readable PDF (damaged or cut off); re-export it"
+    ]

@@ -16,9 +16,11 @@ The interaction text is the extracted text, not the file's bytes.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import zipfile
+from collections.abc import Iterator
 
 from semcrm.ingest.decode import normalise_newlines
 from semcrm.ingest.readers.base import RawFile, ReadItem
@@ -101,16 +103,46 @@ def read_docx(raw: RawFile) -> list[ReadItem]:
     return read_document(raw, markdown=True, text=text + "\n", title=title)
 
 
+class _ToDebug(logging.Handler):
+    """Passes pypdf's warnings on to this module's log at debug level, named by file.
+
+    Without it pypdf's warnings ("EOF marker not found") reach stderr through
+    logging's last-resort handler, beside the clear rejection the reader gives.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.file_name = name
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("%s: pypdf: %s", self.file_name, record.getMessage())
+
+
+@contextlib.contextmanager
+def _pypdf_warnings_to_debug(name: str) -> Iterator[None]:
+    pypdf_log = logging.getLogger("pypdf")
+    handler = _ToDebug(name)
+    propagate = pypdf_log.propagate
+    pypdf_log.addHandler(handler)
+    pypdf_log.propagate = False
+    try:
+        yield
+    finally:
+        pypdf_log.removeHandler(handler)
+        pypdf_log.propagate = propagate
+
+
 def read_pdf(raw: RawFile) -> list[ReadItem]:
     """Read the text layer of a PDF as a document."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(raw.data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            return [raw.reject("the PDF is encrypted; save an unencrypted copy")]
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _pypdf_warnings_to_debug(raw.path):
+            reader = PdfReader(io.BytesIO(raw.data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                return [raw.reject("the PDF is encrypted; save an unencrypted copy")]
+            pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as error:  # pypdf raises many kinds on a damaged file
         kind = "damaged or cut off" if isinstance(error, PdfReadError) else type(error).__name__
         return [raw.reject(f"not a readable PDF ({kind}); re-export it")]
