@@ -47,6 +47,30 @@ approvals_app = typer.Typer(
 )
 app.add_typer(approvals_app, name="approvals")
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"semcrm {version('semcrm')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="print the installed version and exit",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ] = False,
+) -> None:
+    """Semantic data platform for customer operations."""
+
+
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 # Rich draws tables 80 columns wide when stdout is not a terminal; pipes get room.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)

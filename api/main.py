@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 
 from fastapi import Depends, FastAPI
 
@@ -18,7 +19,7 @@ from semcrm.api.routers import access, approvals, customers, cypher, explain, he
 from semcrm.ontology.settings import Settings, load_settings
 from semcrm.ontology.store import KnowledgeStore
 
-VERSION = "0.1.0"
+VERSION = version("semcrm")  # the installed distribution's, one number for CLI and API
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Governed customer knowledge graph: context, explanations, SPARQL and Cypher.",
         lifespan=lifespan,
         docs_url=None,  # served below from local files: many deployments have no internet
+        redoc_url=None,  # ReDoc loads its script from a CDN; /docs needs no internet
     )
     _mount_docs(app)
     errors.install(app)

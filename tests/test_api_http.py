@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import httpx
 import pytest
 import rdflib
@@ -206,6 +208,8 @@ def test_api_openapi_docs_are_served_without_the_internet(client):
     assert page.status_code == 200
     assert "cdn." not in page.text and "/docs-static/swagger-ui-bundle.js" in page.text
     assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/redoc").status_code == 404  # ReDoc would load its script from a CDN
+    assert client.get("/openapi.json").json()["info"]["version"] == version("semcrm")
     paths = client.get("/openapi.json").json()["paths"]
     assert {
         "/health",

@@ -34,3 +34,11 @@ def test_demo_without_its_records_is_a_usage_error(tmp_path):
         app, ["demo", "--samples", str(tmp_path), "--no-serve", "--data", str(tmp_path / "d")]
     )
     assert result.exit_code == 2 and "no demo records" in result.output
+
+
+def test_version_prints_the_installed_version():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"semcrm {version('semcrm')}"
