@@ -871,14 +871,21 @@ def install_catalogue(folder: Path, data_dir: Path) -> list[Path]:
 
 
 @ontology_app.command("check")
-def ontology_check(ontology: OntologyOption = None, as_json: JsonOption = False) -> None:
-    """Load every module and run HermiT: consistency and unsatisfiable classes."""
+def ontology_check(
+    data: DataOption = None, ontology: OntologyOption = None, as_json: JsonOption = False
+) -> None:
+    """Load every module and run HermiT: consistency and unsatisfiable classes.
+
+    Checks what the data folder's commands load: the packaged modules, <data>/ontology
+    (curated files, imported taxonomies) and every --ontology folder.
+    """
     from semcrm.ontology.consistency import check_consistency
     from semcrm.ontology.loader import load_ontology
     from semcrm.reasoning.rules import load_rules
 
+    settings = _settings(data, ontology)
     try:
-        onto = load_ontology(list(ontology or []))
+        onto = load_ontology(settings.ontology_dirs)
         rules = load_rules(onto.graph)
         report = check_consistency(onto)
     except SemcrmError as exc:
@@ -1082,8 +1089,12 @@ def ontology_import_taxonomy(
         return
     err.print(
         f"{summary['concepts']} {taxonomy.scheme} concepts ({summary['top_concepts']} top) from "
-        f"{taxonomy.source_format} written to {_shown(str(target))}; every command on this data "
-        "folder now loads them"
+        f"{taxonomy.source_format} written to {_shown(str(target))}; "
+        + (
+            f"pass --ontology {_shown(str(target.parent))} to load them"
+            if out is not None and target.parent.resolve() != (settings.data / "ontology").resolve()
+            else "every command on this data folder now loads them"
+        )
     )
 
 

@@ -85,3 +85,28 @@ def test_taxonomy_a_file_of_another_shape_is_refused_with_the_forms_read(tmp_pat
     result = runner.invoke(app, ["ontology", "import-taxonomy", str(bad), "--data", str(tmp_path)])
     assert result.exit_code == 1
     assert "codes.csv" in result.output and "GB/T 4754" in result.output
+
+
+def test_taxonomy_written_elsewhere_says_how_to_load_it(shared_dir, tmp_path):
+    """Regression: with --out outside <data>/ontology the message claimed it was loaded."""
+    elsewhere = tmp_path / "elsewhere" / "isic.ttl"
+    result = runner.invoke(
+        app,
+        [
+            "ontology", "import-taxonomy",
+            str(shared_dir / "ontologies/industry/isic-rev4/isic4-en.json"),
+            "--data", str(tmp_path / "data"), "--out", str(elsewhere),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"pass --ontology {elsewhere.parent} to load them" in " ".join(result.stderr.split())
+    assert "now loads them" not in result.stderr
+
+
+def test_ontology_check_reads_the_data_folders_own_ontology_files(tmp_path):
+    """`ontology check --data` checks <data>/ontology too: a broken file there is named."""
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "ontology" / "mine.ttl").write_text("@prefix ex: <urn:x#> .\nex:a ex:b .\n")
+    result = runner.invoke(app, ["ontology", "check", "--data", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "mine.ttl" in result.stderr
