@@ -650,6 +650,10 @@ def redact(
     for result in results:
         sys.stdout.write(result["text"] + "\n")
         err.print(f"{len(result['spans'])} spans redacted")
+    err.print(
+        "pseudonyms here come from a throwaway key, so they differ from the ones "
+        "`semcrm ingest` stores with the data folder's key"
+    )
 
 
 @app.command("eval")

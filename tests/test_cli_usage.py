@@ -42,3 +42,12 @@ def test_version_prints_the_installed_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"semcrm {version('semcrm')}"
+
+
+def test_redact_says_its_pseudonyms_are_not_the_stored_ones(tmp_path):
+    record = tmp_path / "call.txt"
+    record.write_text("客户：我是张伟，电话13812345678。\n", encoding="utf-8")
+    result = runner.invoke(app, ["redact", str(record)])
+    assert result.exit_code == 0
+    assert "13812345678" not in result.stdout
+    assert "throwaway key" in result.stderr

@@ -31,6 +31,20 @@ def test_neo4j_without_a_uri_says_how_to_configure_one(monkeypatch, tmp_path):
     assert "make neo4j" in str(missing.value)
 
 
+def test_neo4j_not_configured_tells_a_command_and_the_server_their_own_next_step(
+    monkeypatch, tmp_path
+):
+    """Regression: `semcrm neo4j status` was told to restart `semcrm serve`."""
+    monkeypatch.delenv("SEMCRM_NEO4J_URI", raising=False)
+    settings = load_settings(data=str(tmp_path))
+    with pytest.raises(Neo4jNotConfigured) as command:
+        Neo4jTarget.from_settings(settings, what="`semcrm neo4j status`")
+    assert str(command.value).endswith("in the environment of this command")
+    with pytest.raises(Neo4jNotConfigured) as server:
+        Neo4jTarget.from_settings(settings, what="POST /cypher")
+    assert str(server.value).endswith("and restart `semcrm serve`")
+
+
 def test_neo4j_that_does_not_answer_is_unavailable_naming_the_uri():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

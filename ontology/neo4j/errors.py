@@ -30,11 +30,17 @@ class Neo4jNotConfigured(Neo4jError):
     """No Neo4j is configured; the message says how to configure one."""
 
     def __init__(self, what: str = "this") -> None:
+        # The next step depends on who asks: the server must be restarted to see the
+        # setting, a command only needs it in its environment.
+        then = (
+            "then run `semcrm neo4j sync` and restart `semcrm serve`"
+            if what.startswith(("POST ", "GET "))
+            else "in the environment of this command"
+        )
         super().__init__(
             f"Neo4j is not configured, so {what} is not available: set SEMCRM_NEO4J_URI "
             "(and SEMCRM_NEO4J_USER, SEMCRM_NEO4J_PASSWORD, SEMCRM_NEO4J_DATABASE if needed), "
-            "e.g. to the bolt://127.0.0.1:PORT that `make neo4j` prints, then run "
-            "`semcrm neo4j sync` and restart `semcrm serve`"
+            f"e.g. to the bolt://127.0.0.1:PORT that `make neo4j` prints, {then}"
         )
 
 
