@@ -38,11 +38,29 @@ def boolean(raw: Any) -> bool:
 
 
 def auth_mode(raw: Any) -> str:
-    """How the API authenticates callers: ``off`` (no authentication) or ``keys`` (API keys)."""
-    text = str(raw).strip().lower()
-    if text not in {"off", "keys"}:
+    """How the API authenticates callers: ``off`` (no authentication), ``keys`` (API keys),
+    ``jwt`` (OAuth2 bearer JWTs) or ``keys+jwt`` (either)."""
+    text = str(raw).strip().lower().replace(" ", "")
+    text = {"jwt+keys": "keys+jwt", "keys,jwt": "keys+jwt", "jwt,keys": "keys+jwt"}.get(text, text)
+    if text not in {"off", "keys", "jwt", "keys+jwt"}:
         raise ValueError(raw)
     return text
+
+
+#: JWT signature algorithms semcrm accepts in ``jwt_algorithms`` (never ``none``).
+JWT_ALGORITHMS = (
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
+    "EdDSA", "HS256", "HS384", "HS512",
+)  # fmt: skip
+
+
+def algorithms(raw: Any) -> tuple[str, ...]:
+    """A comma-separated list of JWT algorithms, each one of :data:`JWT_ALGORITHMS`."""
+    names = tuple(a.strip() for a in str(raw).split(",") if a.strip())
+    by_key = {a.lower(): a for a in JWT_ALGORITHMS}
+    if not names or any(a.lower() not in by_key for a in names):
+        raise ValueError(raw)
+    return tuple(dict.fromkeys(by_key[a.lower()] for a in names))
 
 
 @dataclass(frozen=True)
@@ -93,10 +111,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "auth",
         "off",
-        "API authentication: off (every caller reads everything, as before) or keys "
-        "(every endpoint but /health and /docs needs an API key from `semcrm keys create`)",
+        "API authentication: off (every caller reads everything, as before), keys "
+        "(every endpoint but /health and /docs needs an API key from `semcrm keys create`), "
+        "jwt (an OAuth2 bearer JWT, see the jwt_* settings) or keys+jwt (either)",
         auth_mode,
     ),
+    Setting("jwt_issuer", "", "the `iss` a bearer JWT must carry (auth jwt or keys+jwt)"),
+    Setting("jwt_audience", "", "the `aud` a bearer JWT must carry (auth jwt or keys+jwt)"),
+    Setting("jwt_jwks", "", "JSON Web Key Set file with the issuer's public keys (by `kid`)"),
+    Setting(
+        "jwt_algorithms",
+        "RS256,ES256",
+        "JWT signature algorithms accepted, comma-separated (HS256 only with jwt_secret)",
+        algorithms,
+    ),
+    Setting("jwt_secret", "", "shared secret for HS256/HS384/HS512 JWTs (empty: none accepted)"),
+    Setting(
+        "jwt_roles_claim",
+        "roles",
+        "claim holding the semcrm roles (admin, governance, analyst, agent; a list or a "
+        "space-separated string such as `scope`)",
+    ),
+    Setting(
+        "jwt_principal_claim",
+        "",
+        "claim holding the caller's principal IRI (empty, or absent from a token: the "
+        "principal is <https://w3id.org/semcrm/id/principal/> + `sub`)",
+    ),
+    Setting("jwt_leeway", 30.0, "seconds of clock skew allowed on exp, nbf and iat", float),
 )
 
 
@@ -119,6 +161,14 @@ class Settings:
     cypher_timeout: float = 30.0
     cypher_limit: int = 10000
     auth: str = "off"
+    jwt_issuer: str = ""
+    jwt_audience: str = ""
+    jwt_jwks: str = ""
+    jwt_algorithms: tuple[str, ...] = ("RS256", "ES256")
+    jwt_secret: str = ""
+    jwt_roles_claim: str = "roles"
+    jwt_principal_claim: str = ""
+    jwt_leeway: float = 30.0
     sources: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -148,6 +198,41 @@ def _check_ranges(values: dict[str, Any], sources: dict[str, str]) -> None:
         raise SettingsError(
             f"setting 'port' from {sources['port']} has value {values['port']!r}; "
             "a port is a number from 1 to 65535"
+        )
+
+
+def _check_jwt(values: dict[str, Any], sources: dict[str, str]) -> None:
+    """With JWTs on, the issuer, the audience and a key source are required; HMAC
+    algorithms need the secret, and a secret needs an HMAC algorithm."""
+    if values["jwt_leeway"] < 0:
+        raise SettingsError(
+            f"setting 'jwt_leeway' from {sources['jwt_leeway']} has value "
+            f"{values['jwt_leeway']!r}; it must be 0 or more seconds"
+        )
+    if "jwt" not in values["auth"]:
+        return
+    for name in ("jwt_issuer", "jwt_audience"):
+        if not str(values[name]).strip():
+            raise SettingsError(
+                f"setting 'auth' is {values['auth']!r} (from {sources['auth']}), which needs "
+                f"{name!r}: set SEMCRM_{name.upper()} or `{name} = ...` in semcrm.toml"
+            )
+    hmac = [a for a in values["jwt_algorithms"] if a.startswith("HS")]
+    public = [a for a in values["jwt_algorithms"] if not a.startswith("HS")]
+    if hmac and not values["jwt_secret"]:
+        raise SettingsError(
+            f"setting 'jwt_algorithms' ({sources['jwt_algorithms']}) lists {', '.join(hmac)}, "
+            "which needs 'jwt_secret'; set it or remove the HS algorithms"
+        )
+    if values["jwt_secret"] and not hmac:
+        raise SettingsError(
+            f"setting 'jwt_secret' ({sources['jwt_secret']}) is set but 'jwt_algorithms' lists "
+            "no HS algorithm; add HS256 to jwt_algorithms or unset jwt_secret"
+        )
+    if public and not str(values["jwt_jwks"]).strip():
+        raise SettingsError(
+            f"setting 'jwt_algorithms' lists {', '.join(public)}, which needs 'jwt_jwks' (the "
+            "issuer's JSON Web Key Set file); set it or list only HS algorithms"
         )
 
 
@@ -189,6 +274,7 @@ def load_settings(**explicit: Any) -> Settings:
         sources[setting.name] = source
 
     _check_ranges(values, sources)
+    _check_jwt(values, sources)
     ontology_dirs = tuple(Path(p) for p in str(values["ontology"]).split(os.pathsep) if p)
     for folder in ontology_dirs:
         if not folder.exists():
@@ -214,5 +300,13 @@ def load_settings(**explicit: Any) -> Settings:
         cypher_timeout=values["cypher_timeout"],
         cypher_limit=values["cypher_limit"],
         auth=values["auth"],
+        jwt_issuer=values["jwt_issuer"],
+        jwt_audience=values["jwt_audience"],
+        jwt_jwks=values["jwt_jwks"],
+        jwt_algorithms=values["jwt_algorithms"],
+        jwt_secret=values["jwt_secret"],
+        jwt_roles_claim=values["jwt_roles_claim"],
+        jwt_principal_claim=values["jwt_principal_claim"],
+        jwt_leeway=values["jwt_leeway"],
         sources=sources,
     )

@@ -5,7 +5,9 @@ the API behaves as it did before access control existed. With ``keys``, a reques
 ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``; :func:`authenticate` verifies it
 (:class:`~semcrm.api.access.keys.KeyStore`) and resolves the key's role in the access policy
 into a :class:`Caller`. Missing, malformed, unknown and revoked keys are answered 401 in the
-API's error shape.
+API's error shape. With ``jwt`` or ``keys+jwt``, a bearer value that is a JWT is verified by
+:class:`~semcrm.api.access.tokens.JwtVerifier` instead (issuer, audience, JWKS keys, expiry)
+and its claims give the principal and roles.
 
 Read paths that do not yet filter by sensitivity tier (customers, context, explanations,
 Cypher) are open only to callers cleared for every tier (:func:`require_full_clearance`),
@@ -54,6 +56,7 @@ class Access:
         self.settings = settings
         self.keys = KeyStore(settings.data)
         self._policy: AccessPolicy | None = None
+        self._tokens = None
         self._lock = threading.Lock()
 
     @property
@@ -74,6 +77,18 @@ class Access:
             scopes = frozenset(policy.actions[s] for s in record.scopes if s in policy.actions)
         return Caller(record.principal, record.id, roles, scopes)
 
+    def token_caller(self, token: str) -> Caller:
+        """The caller a bearer JWT stands for (:mod:`.tokens`)."""
+        from semcrm.api.access.tokens import JwtVerifier
+
+        if self._tokens is None:
+            self._tokens = JwtVerifier(self.settings)
+        claims = self._tokens.verify(token)
+        principal = self._tokens.principal(claims)
+        roles = self._tokens.roles(self.policy, claims)
+        token_id = claims.get("jti") or claims.get("sub")
+        return Caller(principal, f"jwt:{token_id}", roles, None)
+
 
 def get_access(request: Request) -> Access:
     state = request.app.state
@@ -84,12 +99,18 @@ def get_access(request: Request) -> Access:
 
 
 def _presented_key(request: Request) -> str | None:
+    presented = _presented(request)
+    return presented[1] if presented else None
+
+
+def _presented(request: Request) -> tuple[str, str] | None:
+    """("bearer" or "x-api-key", the value) of the credential the request carries."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
+        return "bearer", value.strip()
     key = request.headers.get("x-api-key", "").strip()
-    return key or None
+    return ("x-api-key", key) if key else None
 
 
 def authenticate(request: Request) -> Caller | None:
@@ -104,14 +125,33 @@ def authenticate(request: Request) -> Caller | None:
     cached = getattr(request.state, "caller", None)
     if cached is not None:
         return cached
-    key = _presented_key(request)
-    if key is None:
+    presented = _presented(request)
+    if presented is None:
+        if settings.auth == "jwt":
+            raise AuthenticationRequired(
+                "this endpoint needs a bearer token: send `Authorization: Bearer <JWT>` "
+                "issued by " + settings.jwt_issuer
+            )
         raise AuthenticationRequired(
             "this endpoint needs an API key: send `Authorization: Bearer <key>` or "
             "`X-API-Key: <key>` (create one with `semcrm keys create --role ROLE`)"
+            + (
+                f", or a bearer JWT issued by {settings.jwt_issuer}"
+                if "jwt" in settings.auth
+                else ""
+            )
         )
     access = get_access(request)
-    caller = access.caller(access.keys.verify(key))
+    how, key = presented
+    if "jwt" in settings.auth and how == "bearer" and not key.startswith("semcrm_"):
+        caller = access.token_caller(key)
+    elif settings.auth == "jwt":
+        raise AuthenticationRequired(
+            "API keys are not accepted (the auth setting is jwt): send "
+            "`Authorization: Bearer <JWT>` issued by " + settings.jwt_issuer
+        )
+    else:
+        caller = access.caller(access.keys.verify(key))
     request.state.caller = caller
     return caller
 
