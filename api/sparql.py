@@ -180,7 +180,7 @@ def execute(
             _check_time(started, timeout)
         result.ntriples = "\n".join(lines) + ("\n" if lines else "")
     else:
-        result = QueryResult("select", variables=[v.value for v in answer.variables])
+        result = QueryResult("select", variables=_in_query_order(query, answer.variables))
         for solution in answer:
             if len(result.rows) >= limit:
                 result.truncated = True
@@ -194,6 +194,26 @@ def execute(
             _check_time(started, timeout)
     result.seconds = time.perf_counter() - started
     return result
+
+
+_SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+
+
+def _in_query_order(query: str, variables: list[ox.Variable]) -> list[str]:
+    """``SELECT *`` columns in the order the variables first appear in the query.
+
+    Oxigraph sorts them by name, so ``SELECT * WHERE { ?s ?p ?o }`` came out as
+    o, p, s; people (and Jena, GraphDB, Stardog) expect s, p, o.
+    """
+    names = [v.value for v in variables]
+    if not _SELECT_STAR.search(query):
+        return names  # an explicit projection keeps its own order
+
+    def first_use(name: str) -> int:
+        found = re.search(rf"[?$]{re.escape(name)}(?![\w])", query)
+        return found.start() if found else len(query)
+
+    return sorted(names, key=first_use)
 
 
 def _check_time(started: float, timeout: float | None) -> None:

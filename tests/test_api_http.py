@@ -138,6 +138,18 @@ def test_api_sparql_get_returns_standard_json(client):
     assert int(body["results"]["bindings"][0]["n"]["value"]) >= 0
 
 
+def test_api_sparql_select_star_columns_follow_the_query(client):
+    """Regression: Oxigraph sorts SELECT * variables by name (o, p, s)."""
+    star = "SELECT * WHERE { ?zeta a semcrm:Interaction . ?zeta ?alpha ?mid } LIMIT 1"
+    assert client.get("/sparql", params={"query": star}).json()["head"]["vars"] == [
+        "zeta", "alpha", "mid",
+    ]  # fmt: skip
+    chosen = "SELECT ?mid ?zeta WHERE { ?zeta ?alpha ?mid } LIMIT 1"
+    assert client.get("/sparql", params={"query": chosen}).json()["head"]["vars"] == [
+        "mid", "zeta",
+    ]  # fmt: skip
+
+
 def test_api_sparql_post_form_and_direct_body_agree(client):
     query = "SELECT ?c WHERE { ?x semcrm:customer ?c } ORDER BY ?c"
     form = client.post("/sparql", data={"query": query}).json()
