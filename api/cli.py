@@ -88,6 +88,14 @@ OntologyOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable JSON on stdout")]
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        metavar="PRINCIPAL",
+        help="answer as this principal may read it (its roles and keys' tiers and fields)",
+    ),
+]
 #: The demo records and catalogue, next to the packages in the repository.
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -333,16 +341,39 @@ def _read_store(data: Path | None):
         raise AssertionError("unreachable") from None
 
 
+def _reader(data: Path | None, store, principal: str | None):
+    """What `--as PRINCIPAL` may read of ``store`` (everything without it)."""
+    from semcrm.api.access.enforce import Reader, scope_for_principal
+    from semcrm.api.access.keys import KeyStore
+    from semcrm.api.access.policy import load_policy
+    from semcrm.api.access.scope import ScopeCache
+    from semcrm.ontology.loader import load_ontology
+
+    if principal is None:
+        return Reader(store, None, None, ScopeCache())
+    settings = _settings(data)
+    policy = load_policy(load_ontology(settings.ontology_dirs))
+    scope = scope_for_principal(policy, KeyStore(settings.data), principal)
+    return Reader(store, scope, policy, ScopeCache())
+
+
 @app.command()
-def customers(data: DataOption = None, as_json: JsonOption = False) -> None:
+def customers(
+    data: DataOption = None, as_json: JsonOption = False, principal: AsOption = None
+) -> None:
     """List customers (as GET /customers)."""
+    from semcrm.api.access.enforce import aggregate_customers
     from semcrm.reasoning.context import ContextBuilder
 
     try:
         with _read_store(data) as store:
-            rows = ContextBuilder(store).customers()
+            reader = _reader(data, store, principal)
+            rows = ContextBuilder(reader.readable_store()).customers()
     except SemcrmError as exc:
         _fail(str(exc))
+    if reader.aggregates_only:
+        _emit(aggregate_customers(rows))
+        return
     if as_json:
         _emit({"customers": rows})
         return
@@ -360,8 +391,10 @@ def context(
     data: DataOption = None,
     lang: Annotated[str, typer.Option(help="label language: en or zh")] = "en",
     as_json: JsonOption = False,
+    principal: AsOption = None,
 ) -> None:
     """A customer's semantic context with evidence (as GET /customers/{id}/context)."""
+    from semcrm.api.access.enforce import aggregate_context
     from semcrm.reasoning.context import ContextBuilder
 
     if lang not in ("en", "zh"):
@@ -369,9 +402,13 @@ def context(
 
     try:
         with _read_store(data) as store:
-            payload = ContextBuilder(store, lang=lang).context(customer)
+            reader = _reader(data, store, principal)
+            payload = ContextBuilder(reader.readable_store(), lang=lang).context(customer)
     except SemcrmError as exc:
         _fail(str(exc))
+    if reader.aggregates_only:
+        _emit(aggregate_context(payload))
+        return
     if as_json:
         _emit(payload)
         return
@@ -434,8 +471,10 @@ def explain(
     prov: Annotated[
         bool, typer.Option("--prov", help="the proof as PROV-O Turtle (prov:wasDerivedFrom ...)")
     ] = False,
+    principal: AsOption = None,
 ) -> None:
     """The proof tree of a fact: rule, premises, down to the quoted sentences."""
+    from semcrm.api.access.enforce import redact_proof
     from semcrm.reasoning.explain import Explainer
     from semcrm.reasoning.provenance import proof_to_prov, serialize
 
@@ -443,7 +482,12 @@ def explain(
         _fail("--prov prints PROV-O Turtle and --json the proof tree as JSON: choose one", 2)
     try:
         with _read_store(data) as store:
+            reader = _reader(data, store, principal)
+            reader.require_records("semcrm explain")
             tree = Explainer(store).explain(iri)
+            view = reader.readable()
+            if view is not None:
+                tree = redact_proof(tree, view)
     except SemcrmError as exc:
         _fail(str(exc))
     if prov:
@@ -511,6 +555,56 @@ def _short_term(term: dict[str, Any] | None) -> str:
         )
         return tail[:12] if re.fullmatch(r"[0-9a-f]{16,}", tail) else tail
     return f'"{_short(value, 40)}"'
+
+
+class ExportFormat(StrEnum):
+    nquads = "nquads"
+    turtle = "turtle"
+    jsonld = "jsonld"
+
+
+@app.command()
+def export(
+    customer: Annotated[
+        str | None, typer.Option(help="only this customer (id, IRI or name)")
+    ] = None,
+    format: Annotated[ExportFormat, typer.Option(help="nquads, turtle or jsonld")] = (
+        ExportFormat.nquads
+    ),
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="write to this file instead of stdout")
+    ] = None,
+    data: DataOption = None,
+    principal: AsOption = None,
+) -> None:
+    """Export the data (or one customer's) as RDF, as GET /export; with --as, only what that
+    principal may read."""
+    import pyoxigraph as ox
+
+    from semcrm.api.access.enforce import export_quads
+    from semcrm.api.routers.export import serialize_chunks
+    from semcrm.reasoning.context import ContextBuilder
+
+    try:
+        with _read_store(data) as store:
+            reader = _reader(data, store, principal)
+            reader.require_records("semcrm export")
+            readable = reader.readable_store()
+            iri = ContextBuilder(readable).resolve(customer) if customer else None
+            quads = export_quads(readable.oxigraph, iri, include_meta=reader.scope is None)
+            sink = open(out_file, "wb") if out_file else sys.stdout.buffer  # noqa: SIM115
+            try:
+                if format == ExportFormat.jsonld:
+                    sink.write(ox.serialize(quads, format=ox.RdfFormat.JSON_LD))
+                else:
+                    for chunk in serialize_chunks(quads, format.value):
+                        sink.write(chunk)
+                sink.flush()
+            finally:
+                if out_file:
+                    sink.close()
+    except SemcrmError as exc:
+        _fail(str(exc))
 
 
 @app.command()

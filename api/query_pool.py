@@ -47,6 +47,8 @@ class QueryRequest:
     #: (:func:`semcrm.api.access.views.readable_view`, built once per worker and clearance).
     clearance: int | None = None
     policy: Any = None  # the AccessPolicy the clearance is read against
+    #: False: protected fields (terms with a tier) are left out too (no read-field)
+    fields: bool = True
 
 
 def _worker(snapshot: str, memory_bytes: int, connection: Connection) -> None:
@@ -64,7 +66,7 @@ def _worker(snapshot: str, memory_bytes: int, connection: Connection) -> None:
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     store = ox.Store.read_only(snapshot)
-    views: dict[int, ox.Store] = {}  # readable views of this snapshot, per clearance
+    views: dict[tuple, ox.Store] = {}  # readable views of this snapshot, per scope
     connection.send(("ready", None))
     while True:
         try:
@@ -78,11 +80,12 @@ def _worker(snapshot: str, memory_bytes: int, connection: Connection) -> None:
             if request.clearance is not None:
                 from semcrm.api.access.views import readable_view
 
-                if request.clearance not in views:
-                    views[request.clearance] = readable_view(
-                        store, request.policy, request.clearance
+                key = (request.clearance, request.fields)
+                if key not in views:
+                    views[key] = readable_view(
+                        store, request.policy, request.clearance, fields=request.fields
                     )
-                target = views[request.clearance]
+                target = views[key]
             result = execute(
                 target,
                 request.query,

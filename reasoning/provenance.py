@@ -119,6 +119,11 @@ def _walk(tree: dict[str, Any]) -> Iterator[Triple]:
             yield (association, _prov("hadPlan"), ox.NamedNode(rule))
             yield (ox.NamedNode(rule), _A, _PLAN)
         for premise in justification["premises"]:
+            if premise.get("withheld"):
+                marker = yield from _withheld(premise)
+                yield (activity, _prov("used"), marker)
+                yield (node, _prov("wasDerivedFrom"), marker)
+                continue
             premise_node = ox.NamedNode(premise["statement"]["iri"])
             yield (activity, _prov("used"), premise_node)
             yield (node, _prov("wasDerivedFrom"), premise_node)
@@ -127,6 +132,8 @@ def _walk(tree: dict[str, Any]) -> Iterator[Triple]:
 
 def _span(evidence: dict[str, Any]) -> Iterator[Triple]:
     """The triples of one evidence span; returns (as the generator's value) its node."""
+    if evidence.get("withheld"):
+        return (yield from _withheld(evidence))
     interaction = evidence.get("interaction")
     if evidence.get("span"):
         span = ox.NamedNode(evidence["span"])
@@ -146,6 +153,15 @@ def _span(evidence: dict[str, Any]) -> Iterator[Triple]:
             yield (span, _semcrm(predicate), literal)
     yield (span, _semcrm("quote"), ox.Literal(evidence.get("quote") or ""))
     return span
+
+
+def _withheld(marker: dict[str, Any]) -> Iterator[Triple]:
+    """A premise or span the reader may not see: a blank node saying so, and why."""
+    node = ox.BlankNode()
+    yield (node, _A, _ENTITY)
+    yield (node, _semcrm("withheld"), ox.Literal("true", datatype=ox.NamedNode(f"{XSD}boolean")))
+    yield (node, _semcrm("withheldBecause"), ox.Literal(marker.get("reason") or "withheld"))
+    return node
 
 
 def serialize(triples: list[Triple], mime: str = "text/turtle") -> str:

@@ -305,11 +305,35 @@ def test_access_http_x_api_key_header_is_accepted(api, keys):
     assert response.status_code == 200 and response.json()["boolean"] is True
 
 
-def test_access_http_unfiltered_read_paths_only_for_full_clearance(api, keys):
-    _error_shape(_get(api, keys["agent"], "/customers"), 403)
-    _error_shape(_get(api, keys["analyst"], "/customers"), 403)
-    assert _get(api, keys["governance"], "/customers").json()["customers"]
-    assert _get(api, keys["admin"], "/customers").json()["customers"]
+def test_access_http_customers_follow_the_callers_tier(api, keys, store_data, snapshot):
+    """/customers lists what the caller may read, and a customer's context leaves out the
+    confidential meeting for an agent; the analyst (cleared for confidential) gets it."""
+
+    def customers_in(graphs) -> set[str]:
+        values = " ".join(f"<{g}>" for g in graphs)
+        query = f"SELECT ?c WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{SEMCRM}customer> ?c }} }}"
+        return {row["c"].value for row in snapshot.query(query)}
+
+    def listed(key) -> set[str]:
+        return {c["iri"] for c in _get(api, key, "/customers").json()["customers"]}
+
+    everyone = customers_in(store_data["others"] | {store_data["meeting"]})
+    assert listed(keys["admin"]) == listed(keys["governance"]) == everyone
+    assert listed(keys["analyst"]) == everyone
+    assert listed(keys["agent"]) == customers_in(store_data["others"])
+    meeting = store_data["meeting"]
+    (customer,) = customers_in({meeting})
+    seen = {
+        role: {
+            x["iri"]
+            for x in _get(
+                api, keys[role], f"/customers/{customer.rsplit('/', 1)[-1]}/context"
+            ).json()["interactions"]
+        }
+        for role in ("agent", "analyst")
+    }
+    assert meeting in seen["analyst"] and meeting not in seen["agent"]
+    assert seen["agent"] == seen["analyst"] - {meeting}
 
 
 ALL_NAMED = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -23,8 +23,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from semcrm.api.access.policy import AccessPolicy
-from semcrm.api.access.tiers import graph_tiers, statement_tiers
-from semcrm.ontology import iris
+from semcrm.api.access.scope import ReadScope, readable, scoped_view
+from semcrm.api.access.tiers import graph_tiers
 from semcrm.ontology.namespaces import INFERRED_GRAPH, JUSTIFICATION_GRAPH, SEMCRM, UNION_GRAPH
 
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
@@ -43,28 +43,14 @@ def readable_graphs(store: ox.Store, policy: AccessPolicy, clearance: int) -> se
     }
 
 
-def readable_view(store: ox.Store, policy: AccessPolicy, clearance: int) -> ox.Store:
-    """An in-memory store of what ``clearance`` (a tier rank) may read (module docstring)."""
-    tiers = graph_tiers(store, policy)
-    statements, justifications = statement_tiers(store, tiers, policy)
-    readable = {g for g, t in tiers.items() if t.rank <= clearance and g not in _MIXED}
-    quads: list[ox.Quad] = []
-    for graph in sorted(readable):
-        quads += store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-    top = policy.top
-    for quad in store.quads_for_pattern(None, None, None, INFERRED):
-        statement = iris.statement(quad.subject, quad.predicate, quad.object).value
-        if statements.get(statement, top) <= clearance:
-            quads.append(quad)
-    for quad in store.quads_for_pattern(None, None, None, JUSTIFICATIONS):
-        node = quad.subject.value
-        rank = statements.get(node, justifications.get(node, top))
-        if rank > clearance:
-            continue
-        if quad.predicate == _ASSERTED_IN and quad.object.value not in readable:
-            continue
-        quads.append(quad)
-    view = ox.Store()
-    view.bulk_extend(quads)
-    view.bulk_extend(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, UNION) for q in quads))
-    return view
+def readable_view(
+    store: ox.Store, policy: AccessPolicy, clearance: int, *, fields: bool = True
+) -> ox.Store:
+    """An in-memory store of what ``clearance`` (a tier rank) may read (module docstring).
+
+    With ``fields`` false (a caller without read-field) the protected fields and what is
+    derived from them are left out too; the sets come from
+    :func:`semcrm.api.access.scope.readable`, which context and exports use as well.
+    """
+    scope = ReadScope(clearance, fields, True, "")
+    return scoped_view(store, readable(store, policy, scope))

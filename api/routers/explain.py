@@ -2,6 +2,11 @@
 
 ``format=json`` (the default) returns the tree; ``format=turtle``, ``ntriples`` or
 ``jsonld`` return the same proof as PROV-O (:mod:`semcrm.reasoning.provenance`).
+
+With auth on, premises and evidence above the caller's clearance (or resting on a
+protected field it may not read) are replaced by ``{"withheld": true, "reason", "tier"}``
+in every format (:func:`semcrm.api.access.enforce.redact_proof`); a fact the caller may not
+read at all is a 404, as an unknown one.
 """
 
 from __future__ import annotations
@@ -11,8 +16,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from semcrm.api.dependencies import get_store
-from semcrm.ontology.store import KnowledgeStore
+from semcrm.api.access.enforce import Reader, get_reader, redact_proof
 from semcrm.reasoning.explain import Explainer
 from semcrm.reasoning.provenance import proof_to_prov, serialize
 
@@ -33,7 +37,7 @@ PROV_MEDIA_TYPES = {
     },
 )
 def explain(
-    store: Annotated[KnowledgeStore, Depends(get_store)],
+    reader: Annotated[Reader, Depends(get_reader)],
     iri: Annotated[str, Query(description="a statement IRI from /customers/{id}/context")],
     format: Annotated[
         Literal["json", "turtle", "ntriples", "jsonld"],
@@ -41,7 +45,11 @@ def explain(
     ] = "json",
 ) -> dict | Response:
     """Derived fact -> rule -> premises -> ... -> asserted facts -> evidence quotes."""
-    tree = Explainer(store).explain(iri)
+    reader.require_records("GET /explain")
+    tree = Explainer(reader.store).explain(iri)
+    view = reader.readable()
+    if view is not None:
+        tree = redact_proof(tree, view)
     if format == "json":
         return tree
     media = PROV_MEDIA_TYPES[format]

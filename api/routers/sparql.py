@@ -106,10 +106,23 @@ def _run(
     timeout: float,
     clearance: int | None = None,
     policy=None,
+    fields: bool = True,
 ) -> Response:
     check_read_only(query)
-    request = QueryRequest(query, defaults, named, settings.sparql_limit, clearance, policy)
+    request = QueryRequest(query, defaults, named, settings.sparql_limit, clearance, policy, fields)
     return _answer(pool.run(request, timeout=timeout), accept)
+
+
+def _confinement(request: Request, caller) -> tuple:
+    """(clearance, policy, fields) a query is confined to; (None, None, True): none."""
+    if caller is None:
+        return None, None, True
+    clearance = sparql_clearance(request, caller)
+    policy = get_access(request).policy
+    fields = caller is None or caller.may(policy.actions.get("read-field", ""))
+    if clearance is None and fields:
+        return None, None, True
+    return (policy.top if clearance is None else clearance), policy, fields
 
 
 @router.get("/sparql", responses=_RESPONSES)
@@ -132,10 +145,9 @@ def sparql_get(
         raise QueryFailed("send exactly one 'query' parameter (the SPARQL protocol allows one)")
     accept = request.headers.get("accept", "")
     seconds = _timeout(settings, timeout)
-    clearance = sparql_clearance(request, caller)
-    policy = get_access(request).policy if clearance is not None else None
+    clearance, policy, fields = _confinement(request, caller)
     dataset = (default_graph_uri, named_graph_uri)
-    return _run(pool, settings, query, *dataset, accept, seconds, clearance, policy)
+    return _run(pool, settings, query, *dataset, accept, seconds, clearance, policy, fields)
 
 
 @router.post("/sparql", responses=_RESPONSES, openapi_extra=_REQUEST_BODY)
@@ -179,8 +191,7 @@ async def sparql_post(
         )
     accept = request.headers.get("accept", "")
     seconds = _timeout(settings, asked_timeout)
-    clearance = sparql_clearance(request, caller)
-    policy = get_access(request).policy if clearance is not None else None
+    clearance, policy, fields = _confinement(request, caller)
     return await run_in_threadpool(
-        _run, pool, settings, query, defaults, named, accept, seconds, clearance, policy
+        _run, pool, settings, query, defaults, named, accept, seconds, clearance, policy, fields
     )
