@@ -47,10 +47,13 @@ class Change:
     seconds: float = 0.0
     rounds: int = 0
     reevaluated: list[str] = field(default_factory=list)
-    #: the work done: rule plans run, body solutions found, facts whose state was edited
+    #: the work done: rule plans run, body solutions found, facts whose state was edited,
+    #: facts whose confidence was solved again, and the waves that solving took
     evaluations: int = 0
     firings: int = 0
     touched: int = 0
+    rescored: int = 0
+    waves: int = 0
 
     def __bool__(self) -> bool:
         return bool(
@@ -91,6 +94,8 @@ def merge(changes: Sequence[Change]) -> Change:
         out.evaluations += change.evaluations
         out.firings += change.firings
         out.touched += change.touched
+        out.rescored += change.rescored
+        out.waves += change.waves
         out.reevaluated += change.reevaluated
     return out
 

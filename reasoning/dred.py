@@ -35,6 +35,19 @@ if TYPE_CHECKING:
     from semcrm.reasoning.incremental import Key, LayerState, Way
 
 
+#: Waves of re-scoring after which the rest is solved in one go (see ``Update.rescore``).
+MAX_WAVES = 64
+_NO_KEYS: Any = {}.keys()
+
+
+def _uniform(scores) -> float | None:
+    """The one value every score in ``scores`` has, or None (also when there are none)."""
+    if not scores:
+        return None
+    first = scores[0]
+    return first if min(scores) == first == max(scores) else None
+
+
 def _matches(pattern: tuple[int | None, int | None, int | None], fact: IntFact) -> bool:
     return all(c is None or c == v for c, v in zip(pattern, fact, strict=True))
 
@@ -46,8 +59,11 @@ class Update:
         self.e = engine
         assert engine.users is not None
         self.users = engine.users
-        # fact -> (was reported as derived, its justifications, their scores) before the update
-        self.snapshot: dict[IntFact, tuple[bool, dict[Key, Way], list[float] | None]] = {}
+        # fact -> (was reported as derived, its justifications, their scores, its value as a
+        # premise: confidence, 1.0 when asserted, None when absent) before the update
+        self.snapshot: dict[
+            IntFact, tuple[bool, dict[Key, Way], list[float] | None, float | None]
+        ] = {}
         self.was_present: dict[IntFact, bool] = {}
         self.pending: set[IntFact] = set()
         self.change = Change()
@@ -59,9 +75,25 @@ class Update:
             e = self.e
             ways = e.justs.get(fact)
             reported = bool(ways) and fact not in e.asserted and fact in e.index.facts
-            self.snapshot[fact] = (reported, dict(ways) if ways else {}, e.scores.get(fact))
+            self.snapshot[fact] = (
+                reported,
+                dict(ways) if ways else {},
+                e.scores.get(fact),
+                self.value(fact),
+            )
+
+    def value(self, fact: IntFact) -> float | None:
+        """What ``fact`` weighs as a premise now: its confidence, None when absent."""
+        e = self.e
+        found = e.confidence.get(fact)
+        if found is not None:
+            return found
+        if fact in e.index.facts:
+            return e.input_confidence.get(fact, 1.0)
+        return None
 
     def set_present(self, fact: IntFact, present: bool) -> None:
+        self.touch(fact)
         if fact not in self.was_present:
             self.was_present[fact] = not present
         if present:
@@ -134,6 +166,10 @@ class Update:
                     e.input_confidence.pop(known, None)
                 else:
                     e.input_confidence[known] = value
+                if value is None or value == 1.0:
+                    e.uncertain_inputs.discard(known)
+                else:
+                    e.uncertain_inputs.add(known)
         ids = e.terms.ids
         withdrawn: set[IntFact] = set()
         for s, p, o in remove:
@@ -330,27 +366,85 @@ class Update:
     # -- confidences and the report ------------------------------------------------------
 
     def rescore(self) -> None:
+        """Solve the confidences the update can have moved, wave by wave.
+
+        The first wave is every fact the update touched; each further wave is
+        the facts citing a fact whose value (confidence, or presence) the last
+        wave moved, solved with everything else held fixed. Facts citing only
+        facts that kept their value keep theirs, so the waves stop where the
+        change stops instead of at the end of everything derived from it. When
+        every rule of the layer has weight 1 and no confidence expression and
+        every input is certain, every confidence is 1.0 (as in a full run) and
+        nothing is solved. A chain of waves longer than ``MAX_WAVES`` (moving
+        values around a cycle) ends with one solve of everything reachable.
+        """
         e = self.e
-        facts, asserted, users = e.index.facts, e.asserted, self.users
+        users, snapshot = self.users, self.snapshot
+        certain = e.certain_rules and not e.uncertain_inputs
+        reached: set[IntFact] = set(snapshot)
+        old_confidence = {f: e.confidence.get(f) for f in reached}
+        old_scores = {f: e.scores.get(f) for f in reached}
+        before = {f: snapshot[f][3] for f in reached}
+        batch: set[IntFact] = reached
+        waves = 0
+        while batch:
+            waves += 1
+            if waves > MAX_WAVES:
+                batch = self.closure(batch | reached)
+                for fact in batch - reached:
+                    old_confidence[fact] = e.confidence.get(fact)
+                    old_scores[fact] = e.scores.get(fact)
+                reached |= batch
+                self.solve(batch, certain)
+                break
+            self.solve(batch, certain)
+            value = self.value
+            moved: set[IntFact] = set()
+            for fact in batch:
+                if value(fact) != before[fact]:
+                    for conclusion, _ in users.get(fact, ()):
+                        if conclusion not in batch:
+                            moved.add(conclusion)
+            for fact in moved - reached:
+                old_confidence[fact] = e.confidence.get(fact)
+                old_scores[fact] = e.scores.get(fact)
+            reached |= moved
+            before = {f: value(f) for f in moved}
+            batch = moved
+        self.change.waves = waves
+        self.report(reached, old_confidence, old_scores)
+
+    def closure(self, start: set[IntFact]) -> set[IntFact]:
+        """``start`` and every fact derived from it, through the reverse index."""
+        users = self.users
         reached: set[IntFact] = set()
-        work = list(self.snapshot)
+        work = list(start)
         while work:
             fact = work.pop()
             if fact in reached:
                 continue
             reached.add(fact)
             work.extend(c for c, _ in users.get(fact, ()) if c not in reached)
-        live = [f for f in reached if f in facts and f not in asserted and e.justs.get(f)]
-        old_confidence = {f: e.confidence.get(f) for f in reached}
-        old_scores = {f: e.scores.get(f) for f in reached}
-        for fact in reached:
+        return reached
+
+    def solve(self, batch: set[IntFact], certain: bool) -> None:
+        """Confidences of the facts of ``batch``, every other fact's held fixed."""
+        e = self.e
+        facts, asserted, justs = e.index.facts, e.asserted, e.justs
+        live = [f for f in batch if f in facts and f not in asserted and justs.get(f)]
+        self.change.rescored += len(live)
+        for fact in batch:
             e.confidence.pop(fact, None)
             e.scores.pop(fact, None)
+        if certain:
+            for fact in live:
+                e.confidence[fact] = 1.0
+                e.scores[fact] = [1.0] * len(justs[fact])
+            return
         outside = ChainMap(e.confidence, e.input_confidence) if e.input_confidence else e.confidence
-        combined = combine({f: list(e.justs[f].values()) for f in live}, outside=outside)
+        combined = combine({f: list(justs[f].values()) for f in live}, outside=outside)
         e.confidence.update(combined.facts)
         e.scores.update(combined.justifications)
-        self.report(reached, old_confidence, old_scores)
 
     def report(self, reached: set[IntFact], old_confidence, old_scores) -> None:
         e, change = self.e, self.change
@@ -363,11 +457,9 @@ class Update:
         for fact in reached:
             now = fact in e.confidence
             if fact in self.snapshot:
-                was, old_ways, _ = self.snapshot[fact]
+                was, old_ways, _, _ = self.snapshot[fact]
             else:
                 was, old_ways = now, e.justs.get(fact, {})
-            before = dict(zip(old_ways, old_scores[fact] or (), strict=False)) if was else {}
-            after = dict(zip(e.justs[fact], e.scores[fact], strict=True)) if now else {}
             conclusion = term(fact)
             if now and not was:
                 change.added[conclusion] = e.confidence[fact]
@@ -375,17 +467,37 @@ class Update:
                 change.removed.add(conclusion)
             elif now and old_confidence[fact] != e.confidence[fact]:
                 change.confidence[conclusion] = e.confidence[fact]
-            for key, score in before.items():
-                if key not in after:
+            # Justifications by difference of the key sets: a fact can have thousands (a
+            # shared node's type), and an update adds or removes a few of them.
+            old_list = (old_scores[fact] or ()) if was else ()
+            new_ways = e.justs[fact] if now else {}
+            new_list = e.scores[fact] if now else ()
+            old_keys = old_ways.keys() if was else _NO_KEYS
+            old_same = _uniform(old_list) if len(old_list) == len(old_keys) else None
+            new_same = _uniform(new_list)
+            before = dict(zip(old_ways, old_list, strict=False)) if old_same is None else None
+            after = dict(zip(new_ways, new_list, strict=True)) if new_same is None else None
+            for key in old_keys - new_ways.keys():
+                score = before.get(key) if before is not None else old_same
+                if score is not None:
                     change.justifications_removed.append(
                         (conclusion, justification(key, old_ways[key], score))
                     )
-            for key, score in after.items():
-                if key not in before:
+            for key in new_ways.keys() - old_keys:
+                score = after[key] if after is not None else new_same
+                change.justifications_added.append(
+                    (conclusion, justification(key, new_ways[key], score))  # type: ignore[arg-type]
+                )
+            if not (was and now) or (old_same is not None and old_same == new_same):
+                continue
+            for key in new_ways.keys() & old_keys:
+                old = before.get(key) if before is not None else old_same
+                score = after[key] if after is not None else new_same
+                if old is None:  # not reported before (fewer scores than justifications)
                     change.justifications_added.append(
-                        (conclusion, justification(key, e.justs[fact][key], score))
+                        (conclusion, justification(key, new_ways[key], score))  # type: ignore[arg-type]
                     )
-                elif before[key] != score:
+                elif old != score:
                     change.justifications_rescored.append(
-                        (conclusion, justification(key, e.justs[fact][key], score))
+                        (conclusion, justification(key, new_ways[key], score))  # type: ignore[arg-type]
                     )

@@ -37,12 +37,16 @@ form; :mod:`semcrm.reasoning.dred` the code):
   re-evaluated whole, and its recorded justifications are replaced by the
   new ones by difference. So an addition can remove a derived fact, and a
   removal can add one, stratum by stratum.
-* **Confidences** are solved again only for the facts the update reached
-  (changed facts and everything derived from them), with every other
-  confidence held fixed (:func:`~semcrm.reasoning.confidence.combine` with
-  ``outside``). Justification order can differ from a full run, so
-  confidences agree with a full run to within floating-point rounding, not
-  bit for bit.
+* **Confidences** are solved again in waves (:meth:`Update.rescore
+  <semcrm.reasoning.dred.Update.rescore>`): first the facts the update
+  edited, then the facts citing one whose value moved, and so on, each wave
+  with every other confidence held fixed
+  (:func:`~semcrm.reasoning.confidence.combine` with ``outside``), so the work
+  stops where the values stop moving. With rules of weight 1 and no
+  confidence expression over certain inputs every confidence is 1.0, as in
+  a full run, and nothing is solved. Justification order can differ from a
+  full run, so confidences agree with a full run to within floating-point
+  rounding, not bit for bit.
 
 Asserted facts that are also derivable keep their justifications internally
 (a full run reports them as asserted only): they are what keeps such a fact
@@ -181,6 +185,15 @@ class LayerState:
                 if key[0] in self.by_rule:
                     self.by_rule[key[0]].add((fact, key))
         self.input_confidence: dict[IntFact, float] = run.int_confidences(dict(outside))
+        #: Inputs whose confidence is below 1 (kept by updates, see ``certain_rules``).
+        self.uncertain_inputs: set[IntFact] = {
+            f for f, v in self.input_confidence.items() if v != 1.0
+        }
+        #: Every rule has weight 1 and no confidence expression: with certain inputs every
+        #: confidence is 1.0, as a full run reports without solving (``_Run.result``).
+        self.certain_rules = all(
+            r.weight == 1.0 and r.confidence is None for r in self.engine.rules
+        )
         recorded = {f: list(w.values()) for f, w in self.justs.items() if f not in self.asserted}
         combined = combine(recorded, outside=self.input_confidence)
         self.confidence: dict[IntFact, float] = combined.facts

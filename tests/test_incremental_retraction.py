@@ -13,6 +13,7 @@ removals also add them. Seeds are fixed, so a failure replays.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pyoxigraph as ox
@@ -143,13 +144,29 @@ LAYERED = [
 ]
 
 
-@pytest.mark.parametrize("layers", [1, 2])
+def certain(rules):
+    """The same rules with weight 1 and no confidence expression (every confidence 1.0)."""
+    return [dataclasses.replace(r, weight=1.0, confidence=None) for r in rules]
+
+
+#: Rule sets: weighted, certain (re-scoring sets 1.0 without solving), and certain rules
+#: over a weighted layer (certain rules, uncertain inputs: solved).
+RULE_SETS = {
+    "weighted": RULES,
+    "layered": LAYERED,
+    "certain": certain(RULES),
+    "certain-over-weighted": [r for r in LAYERED if r.layer == 0]
+    + certain([r for r in LAYERED if r.layer != 0]),
+}
+
+
+@pytest.mark.parametrize("rule_set", list(RULE_SETS))
 @pytest.mark.parametrize("seed", range(20))
-def test_incremental_state_equals_materialisation_of_what_remains(seed: int, layers: int):
+def test_incremental_state_equals_materialisation_of_what_remains(seed: int, rule_set: str):
     """If interactions come and go in random order, every step equals a fresh full run."""
     rng = random.Random(seed)
     interactions = [interaction(rng) for _ in range(8)]
-    rules = RULES if layers == 1 else LAYERED
+    rules = RULE_SETS[rule_set]
     engine = IncrementalEngine(rules)
     state = canonical(engine.result())
     present: list[int] = []
@@ -233,3 +250,74 @@ def test_an_asserted_fact_that_is_also_derivable_becomes_derived_when_withdrawn(
 
 
 _DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+
+
+# -- re-scoring stops where the values stop moving (issue 5) ---------------------------------
+
+CHAIN = 30
+
+
+def _class_chain() -> list[tuple]:
+    """n1 in C0, and C0 sub C1 sub ... sub C{CHAIN}: n1 is in every class of the chain."""
+    out = [(ex("n1"), ex("in"), ex("C0"))]
+    out += [(ex(f"C{i}"), ex("sub"), ex(f"C{i + 1}")) for i in range(CHAIN)]
+    return out
+
+
+def test_a_new_reason_for_a_certain_fact_rescores_only_that_fact():
+    """If certain rules derive n1 in C1 a second way, nothing derived from it is solved again.
+
+    Regression for issue 5: re-scoring used to solve every fact derived from a
+    touched fact (here the whole chain) on every update, which dominated an
+    update at 1M triples.
+    """
+    rules = [rule("sub", "?x ex:in ?c . ?c ex:sub ?d .", "?x ex:in ?d .")]
+    engine = IncrementalEngine(rules)
+    engine.add(_class_chain())
+    second = [(ex("n1"), ex("in"), ex("D")), (ex("D"), ex("sub"), ex("C1"))]
+    change = engine.add(second)
+    assert (ex("n1"), ex("in"), ex("C1")) not in change.added  # derived before, kept
+    assert change.justifications_added  # its new justification is reported
+    assert change.rescored == 1  # n1 in C1; not the CHAIN - 1 classes above it
+    assert change.waves == 1
+    remaining = _class_chain() + second
+    assert_same(canonical(engine.result()), canonical(Engine(rules).materialize(remaining)))
+
+
+def test_a_weighted_new_reason_rescores_everything_it_moves():
+    """If weighted rules derive n1 in C1 a second way, its confidence rises, and so do
+    the confidences of the classes above it: every one is solved again and equals a full run."""
+    rules = [rule("sub", "?x ex:in ?c . ?c ex:sub ?d .", "?x ex:in ?d .", weight=0.5)]
+    engine = IncrementalEngine(rules)
+    engine.add(_class_chain())
+    before = engine.result().confidence
+    second = [(ex("n1"), ex("in"), ex("D")), (ex("D"), ex("sub"), ex("C1"))]
+    change = engine.add(second)
+    moved = {f for f in change.confidence if f[1] == ex("in")}
+    assert moved == {(ex("n1"), ex("in"), ex(f"C{i}")) for i in range(1, CHAIN + 1)}
+    assert all(change.confidence[f] > before[f] for f in moved)
+    assert change.waves > 1
+    remaining = _class_chain() + second
+    assert_same(canonical(engine.result()), canonical(Engine(rules).materialize(remaining)))
+
+
+def test_a_confidence_moving_along_a_chain_longer_than_the_wave_limit():
+    """If a seed's confidence changes at the head of a chain longer than MAX_WAVES, the
+    re-scoring finishes in one solve of the rest and still equals a full run."""
+    from semcrm.reasoning.dred import MAX_WAVES
+
+    rules = [
+        rule("seed", "?a ex:seed ?c .", "?a ex:r ex:x .", confidence="?c"),
+        rule("step", "?a ex:r ?x . ?a ex:e ?b .", "?b ex:r ?x .", weight=0.99),
+    ]
+    length = 2 * MAX_WAVES
+    chain = [(ex(f"n{i}"), ex("e"), ex(f"n{i + 1}")) for i in range(length)]
+    low = (ex("n0"), ex("seed"), ox.Literal("0.5", datatype=_DECIMAL))
+    high = (ex("n0"), ex("seed"), ox.Literal("0.9", datatype=_DECIMAL))
+    engine = IncrementalEngine(rules)
+    engine.add([*chain, low])
+    change = engine.update(add=[high], remove=[low])
+    assert change.waves == MAX_WAVES + 1
+    assert len(change.confidence) == length + 1
+    expected = canonical(Engine(rules).materialize([*chain, high]))
+    assert_same(canonical(engine.result()), expected)
