@@ -39,13 +39,14 @@ from semcrm.ingest.extract.model import (
 )
 from semcrm.ingest.extract.orgs import find_organisations
 from semcrm.ingest.extract.people import find_people, person_key
-from semcrm.ingest.extract.products import find_products
+from semcrm.ingest.extract.products import ProductLexicon, find_products
 from semcrm.ingest.extract.sides import assign_sides, self_introduced_organisation, turn_sides
 from semcrm.ingest.extract.signals import turn_signals
 from semcrm.ingest.extract.turning_points import turning_points
 from semcrm.ingest.nlp.pipeline import Pipelines, detect_language
 from semcrm.ingest.nlp.tokenizer import fold
 from semcrm.ingest.pii import Redaction
+from semcrm.ingest.pii.lexicon import TITLE
 from semcrm.ontology.loader import Ontology
 from semcrm.ontology.namespaces import SEMCRM
 
@@ -65,6 +66,7 @@ class Extractor:
     def __init__(self, ontology: Ontology, pipelines: Pipelines | None = None) -> None:
         self.ontology = ontology
         self.pipelines = pipelines or Pipelines(ontology)
+        self._products = ProductLexicon.from_ontology(ontology)
         graph = ontology.graph
         self._depth: dict[str, int] = {}
         self._known_orgs: dict[str, tuple[str, str]] = {}
@@ -89,6 +91,7 @@ class Extractor:
 
         signals: list[Signal] = []
         mentions: list[Mention] = []
+        role_cues: list[tuple[int, int, str, bool]] = []
         texts = [(turn.text, turn.index) for turn in interaction.turns]
         for doc, index in self.pipelines.pipe(_pipeline_lang(language), texts):
             turn = interaction.turns[index]
@@ -99,6 +102,11 @@ class Extractor:
                     cues = [c for c in cues if c.start < cut or c.kind in MENTION_KINDS]
             person = person_key(turn.speaker)
             signals += turn_signals(turn, cues, sides[index], person)
+            role_cues += [
+                (turn.start + c.start, turn.start + c.end, c.concept, c.negated)
+                for c in cues
+                if c.kind == "role"
+            ]
             mentions += _mentions(turn.index, turn.start, turn.text, cues)
 
         organisations = find_organisations(interaction, speaker_sides, self._known_orgs)
@@ -131,6 +139,7 @@ class Extractor:
             self._title_roles,
             title_spans,
             merged=_same_surname_aliases(redaction),
+            role_cues=role_cues,
         )
         if vendor is None:
             _, listed_vendor = attendee_sides(
@@ -149,7 +158,9 @@ class Extractor:
             if m.kind in ("product", "competitor", "vendor")
         ]
         parties = [o.name for o in (customer, vendor) if o is not None]
-        mentions += find_products(interaction, curated, parties)
+        mentions += find_products(
+            interaction, curated, parties, self._products, [o.name for o in organisations]
+        )
         for competitor in (m for m in mentions if m.kind == "competitor"):
             organisations.append(
                 OrgFact(competitor.text, "competitor", [competitor.evidence], competitor.concept)
@@ -218,11 +229,12 @@ class Extractor:
 
 
 def _same_surname_aliases(redaction: Redaction) -> dict[str, str]:
-    """Pseudonym -> pseudonym for title and nickname forms of one surname (老葛, 葛老师) that
-    the PII stage could not resolve to a full name: within one interaction they are taken
-    to be one person. Reads the raw span texts, in memory only."""
+    """Pseudonym -> pseudonym for title and nickname forms of one surname (老葛, 葛老师, 戴经理)
+    that the PII stage could not resolve to a full name: within one interaction they are one
+    person, and that person is the one full name with the surname when there is exactly one
+    (戴经理 -> 戴婉). Reads the raw span texts, in memory only."""
     groups: dict[str, list[str]] = defaultdict(list)
-    full_surnames: set[str] = set()
+    full_names: dict[str, set[str]] = defaultdict(set)
     for span in redaction.spans:
         if span.type != "person_name" or not span.pseudonym:
             continue
@@ -230,24 +242,30 @@ def _same_surname_aliases(redaction: Redaction) -> dict[str, str]:
         if not raw or not ("\u4e00" <= raw[0] <= "\u9fff"):
             continue
         if span.refers_to:
-            full_surnames.add(raw[0])
+            full_names[raw[0]].add(span.refers_to)
             continue
         if raw[0] in "老小" and len(raw) == 2:
             surname = raw[1]
-        elif span.title:
-            surname = raw[0]
+        elif span.title or _TITLE_FORM.match(raw[1:]):
+            surname = raw[0]  # "戴经理", and "刘总好" (a greeting the name detector took in)
         else:
-            full_surnames.add(raw[0])
+            full_names[raw[0]].add(span.pseudonym)
             continue
         if span.pseudonym not in groups[surname]:
             groups[surname].append(span.pseudonym)
     merged: dict[str, str] = {}
     for surname, pseudonyms in groups.items():
-        if surname in full_surnames or len(pseudonyms) < 2:
+        owners = full_names.get(surname, set())
+        if len(owners) > 1 or (not owners and len(pseudonyms) < 2):
             continue
-        for other in pseudonyms[1:]:
-            merged[other] = pseudonyms[0]
+        target = next(iter(owners)) if owners else pseudonyms[0]
+        for other in pseudonyms:
+            if other != target:
+                merged[other] = target
     return merged
+
+
+_TITLE_FORM = re.compile(f"{TITLE}(?:好|您好)?$")
 
 
 def _pipeline_lang(language: str) -> str:

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from semcrm.ingest.extract.attendees import attendee_sides
 from semcrm.ingest.extract.model import (
@@ -31,14 +31,17 @@ from semcrm.ingest.extract.model import (
     PersonFact,
     Signal,
 )
-from semcrm.ingest.extract.roles import SENIOR, roles_for_title
+from semcrm.ingest.extract.roles import SENIOR, department_role, roles_for_title
 from semcrm.ingest.model import Interaction
 from semcrm.ontology.namespaces import INTENT, OBJECTION, ROLE
 
 EXTRACTOR = "people"
 PSEUDONYM = re.compile(r"\[?(PERSON-[0-9A-F]{8})\]?")
+# "我是[X]", "我是资产处的[X]", "我是灵匠数字的[X]", "this is [X]", "[X] here".
 _SELF_NAME = re.compile(
-    r"(我是|我叫|本人|this is|i'm|i am|my name is)\s*\[(PERSON-[0-9A-F]{8})\]", re.I
+    r"(?:我是|我叫|本人是?|this is|i'm|i am|my name is)\s*(?:[^，,。！？!?\s\[\]]{1,12}?的)?\s*"
+    r"\[(?P<a>PERSON-[0-9A-F]{8})\]|^\W{0,6}\[(?P<b>PERSON-[0-9A-F]{8})\]\s+here\b",
+    re.I,
 )
 _THEIR = re.compile(r"(你们|贵司|贵公司|your|you guys')\s*$", re.I)
 _OUR = re.compile(r"(我们|咱们|我司|our|my)\s*$", re.I)
@@ -55,6 +58,14 @@ TECHNICAL_INTENTS = {str(INTENT["request_technical_solution"])}
 COMMERCIAL_INTENTS = {str(INTENT["price_negotiation"]), str(INTENT["formal_procurement"])}
 AUTHORITY_ROLES = {str(ROLE["economic_buyer"])}
 MAX_ROLES = 2
+#: (start, end, role IRI, negated): a role cue of the ontology matched in the text.
+RoleCue = tuple[int, int, str, bool]
+
+
+def _not_a_person(interaction: Interaction, key: str) -> bool:
+    """A speaker label that names no person: any label of an event log (ids, accounts,
+    systems) and a redacted e-mail address standing in for a sender."""
+    return interaction.kind == "event_log" or "[EMAIL-" in key
 
 
 def fold_title(title: str) -> str:
@@ -76,6 +87,7 @@ def find_people(
     title_roles: Callable[[str], tuple[list[str], list[str]]],
     title_spans: list[tuple[int, int]] = (),
     merged: dict[str, str] | None = None,
+    role_cues: Sequence[RoleCue] = (),
 ) -> list[PersonFact]:
     """Build one :class:`PersonFact` per person.
 
@@ -93,6 +105,9 @@ def find_people(
             no name next to it ("我们董事长", "their CEO") is a person of its own.
         merged: pseudonym -> pseudonym of the same person, for alias forms the PII stage
             could not resolve to a full name but that share one surname (老葛, 葛老师).
+        role_cues: (start, end, role IRI, negated) of the ontology's role cues in the text
+            (``semcrm:cue`` of the decision roles: "signs off", "听他的", "go through me");
+            each is credited to the person its sentence is about.
     """
     text = interaction.text
     people: dict[str, PersonFact] = {}
@@ -110,15 +125,16 @@ def find_people(
                 fact.side = side
         return fact
 
-    # Speakers, and role-label speakers who name themselves.
+    # Speakers, and role-label speakers who name themselves. In an event log a speaker
+    # that is not a name is an account, a tenant or a system ("u_51902", "agent").
     for turn in interaction.turns:
         key = person_key(turn.speaker)
-        if key is None:
+        if key is None or (key.startswith("label:") and _not_a_person(interaction, key)):
             continue
         if key.startswith("label:"):
             named = _SELF_NAME.search(turn.text)
             if named:
-                aliases[key] = named.group(2)
+                aliases[key] = named.group("a") or named.group("b")
         side = speaker_sides.get((turn.speaker or "").strip(), UNKNOWN)
         fact = get(key, side, True)
         if turn.speaker and turn.speaker not in fact.speaker_labels:
@@ -146,7 +162,10 @@ def find_people(
             opposite = {CUSTOMER: VENDOR, VENDOR: CUSTOMER}.get(first_side, UNKNOWN)
             get(key, opposite if interaction.kind == "email" else UNKNOWN, True)
 
-    # Everyone named in the text.
+    # Everyone named in the text, with the titles and departments written beside the name
+    # ("Marian Oduya, our CEO", "our MD, Gideon", "IT的[X]", "[X] in procurement").
+    claimed: set[tuple[int, int]] = set()
+    windows: dict[str, list[tuple[int, int]]] = {}
     for start, end, pseudonym, title in person_spans:
         turn = interaction.turn_at(start)
         speaker_side = speaker_sides.get((turn.speaker or "").strip(), UNKNOWN) if turn else UNKNOWN
@@ -160,15 +179,25 @@ def find_people(
             )
         if title:
             _add_titles(fact, title, title_roles)
-        for title_text in _titles_next_to(text, start, end, title_spans):
+        window = _mention_window(text, start, end, turn.end if turn else len(text))
+        windows.setdefault(fact.key, []).append(window)
+        for span, title_text in _titles_next_to(text, start, end, title_spans, window):
+            claimed.add(span)
             _add_titles(fact, title_text, title_roles)
+        department = department_role(text, start, end)
+        if department is not None:
+            _add_role(fact, ROLE[department], fact.evidence[-1])
 
-    # Senior titles with no name beside them are people too: "最后由董事长审批", "their CEO".
+    # Senior titles with no name beside them are people too: "最后由董事长审批", "their CEO";
+    # not the board or a meeting ("董事会", "院长办公会") nor a table's column heading.
     named = [(start, end) for start, end, _, _ in person_spans]
     for t_start, t_end in title_spans:
         phrase = text[t_start:t_end]
-        if not SENIOR.search(phrase) or any(
-            abs(t_end - s0) <= 2 or abs(t_start - e0) <= 3 for s0, e0 in named
+        if (
+            not SENIOR.search(phrase)
+            or (t_start, t_end) in claimed
+            or any(abs(t_end - s0) <= 2 or abs(t_start - e0) <= 3 for s0, e0 in named)
+            or _organ_or_heading(text, t_start, t_end)
         ):
             continue
         turn = interaction.turn_at(t_start)
@@ -178,11 +207,20 @@ def find_people(
         fact = get(f"title:{fold_title(phrase)}", _mention_side(text, t_start, speaker_side), False)
         fact.evidence.append(Evidence(turn.index, t_start, t_end, phrase, EXTRACTOR, 0.6))
         _add_titles(fact, phrase, title_roles)
+        windows.setdefault(fact.key, []).append(_mention_window(text, t_start, t_end, turn.end))
+    _merge_title_only(people, windows)
 
     spans_by_key = [(start, end, aliases.get(key, key)) for start, end, key, _ in person_spans]
+    spans_by_key += [
+        (e.start, e.end, f.key)
+        for f in people.values()
+        if f.key.startswith("title:")
+        for e in f.evidence
+    ]
+    _roles_from_cues(interaction, people, role_cues, spans_by_key, windows, aliases)
     _roles_from_signals(text, people, signals, spans_by_key)
     for fact in people.values():
-        _finish_roles(text, fact, signals)
+        _finish_roles(text, fact, signals, windows.get(fact.key, []))
     _champion(interaction, people, signals)
     return list(people.values())
 
@@ -230,22 +268,159 @@ def _champion(
 
 
 def _titles_next_to(
-    text: str, start: int, end: int, title_spans: list[tuple[int, int]]
-) -> list[str]:
-    """Title phrases written right before a name ("客服中心主任 [PERSON-…]", the whole phrase
-    with its department) or right after it ("[PERSON-…], Procurement Manager")."""
+    text: str,
+    start: int,
+    end: int,
+    title_spans: Sequence[tuple[int, int]],
+    window: tuple[int, int] | None = None,
+) -> list[tuple[tuple[int, int], str]]:
+    """Title phrases that belong to the name at ``start:end``, with their spans: written
+    right before it ("客服中心主任 [PERSON-…]", the whole phrase with its department; "our MD,
+    [PERSON-…]"; "Their SQE, a guy named [PERSON-…]"), right after it ("[PERSON-…], Procurement
+    Manager", "[PERSON-…], our CEO,") or at the head of a following sentence about the same
+    person ("He's our CEO").
+    """
     out = []
     for t_start, t_end in title_spans:
-        before = 0 <= start - t_end <= 2 and text[t_end:start].strip(" \u3000") == ""
-        after = 0 <= t_start - end <= 3 and text[end:t_start].strip(" \u3000,，(（") == ""
+        before = 0 <= start - t_end <= 16 and _BEFORE_LINK.fullmatch(text[t_end:start])
+        after = 0 <= t_start - end <= 14 and _AFTER_LINK.fullmatch(text[end:t_start])
         if before:
             left = t_start
-            while left > 0 and left > t_start - 12 and text[left - 1] not in _PHRASE_STOPS:
-                left -= 1
-            out.append(text[left:t_end])
+            if start - t_end <= 2:
+                while left > 0 and left > t_start - 12 and text[left - 1] not in _PHRASE_STOPS:
+                    left -= 1
+            out.append(((t_start, t_end), text[left:t_end]))
         elif after:
-            out.append(text[t_start:t_end])
+            out.append(((t_start, t_end), text[t_start:t_end]))
+        elif window is not None and window[0] <= t_start and t_end <= window[1]:
+            head = text[text.rfind("\n", 0, t_start) + 1 : t_start]
+            sentence = max(head.rfind(m) for m in (". ", "。", "！", "？", "; ")) + 1
+            if _PRONOUN_TITLE.fullmatch(head[sentence:].lstrip(" .")):
+                out.append(((t_start, t_end), text[t_start:t_end]))
     return out
+
+
+# What may stand between a title and the name it belongs to.
+_BEFORE_LINK = re.compile(
+    r"(?:[\s,，、:：]|a guy|a man|a woman|someone|named|called|吧|她叫|他叫|名叫|叫)*", re.I
+)
+_AFTER_LINK = re.compile(
+    r"(?:[\s,，、(（—-]|\b(?:is|was|who is|who's|our|their|your|the|as)\b|是|我们的|我们|咱们)*",
+    re.I,
+)
+_PRONOUN_TITLE = re.compile(r"(?:he|she)(?:'s|’s| is| was)\s+(?:our|their|your|the)?\s*", re.I)
+_PRONOUN_START = re.compile(r"\s*(?:[-—–]\s*)?(?:he|she|him|her)\b|\s*[他她](?!们)", re.I)
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]|\.(?=\s)")
+
+
+def _mention_window(text: str, start: int, end: int, limit: int) -> tuple[int, int]:
+    """The stretch of text about the person named at ``start:end``: the sentence of the
+    mention, and the sentences after it that begin with a pronoun ("Declan will want that.
+    He's our CEO — he won't join a vendor call"). Stops at the end of the turn (``limit``)."""
+    left = max(text.rfind(mark, 0, start) for mark in ("。", "！", "？", "!", "?", "\n", ". ")) + 1
+    right = end
+    while right < limit:
+        match = _SENTENCE_BREAK.search(text, right, limit)
+        if match is None:
+            return left, limit
+        right = match.end()
+        following = text[right:limit]
+        if not _PRONOUN_START.match(following) or "[PERSON-" in following[:4]:
+            return left, match.start() + 1
+    return left, min(right, limit)
+
+
+def _organ_or_heading(text: str, start: int, end: int) -> bool:
+    """A title that names a body or meeting ("董事会", "院长办公会", "board of directors") or
+    heads a table column ("| Owner |"), not a person."""
+    if text[end : end + 1] in set("会办部处室组") or re.match(
+        r"\s*(?:board|office|'s office)", text[end : end + 10], re.I
+    ):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    return line.count("|") >= 2 and "[PERSON-" not in line
+
+
+def _merge_title_only(people: dict[str, PersonFact], windows: dict[str, list]) -> None:
+    """A person known only by a title is a named person of the interaction when the title says
+    so: the same title concept ("院长" and "樊院长"), or a senior title and exactly one named,
+    absent customer-side person with decision authority ("我们老板" and "聂总")."""
+    named = [f for f in people.values() if f.pseudonym is not None]
+    for key in [k for k in people if k.startswith("title:")]:
+        fact = people[key]
+        same = [f for f in named if f.side == fact.side and set(f.titles) & set(fact.titles)]
+        if len(same) != 1:
+            same = [
+                f
+                for f in named
+                if not f.present
+                and f.side == fact.side == CUSTOMER
+                and not fact.present
+                and str(ROLE["economic_buyer"]) in f.roles
+            ]
+            if len(same) != 1 or str(ROLE["economic_buyer"]) not in fact.roles:
+                continue
+        target = same[0]
+        target.evidence.extend(fact.evidence)
+        for role in fact.roles:
+            if role not in target.roles:
+                target.roles.append(role)
+        windows.setdefault(target.key, []).extend(windows.pop(key, []))
+        del people[key]
+
+
+def _roles_from_cues(
+    interaction: Interaction,
+    people: dict[str, PersonFact],
+    role_cues: Sequence[RoleCue],
+    spans: list[tuple[int, int, str]],
+    windows: dict[str, list[tuple[int, int]]],
+    aliases: dict[str, str],
+) -> None:
+    """Credit each role cue ("signs anything over fifty thousand", "很听他的", "go through me")
+    to the person it is about: the nearest person named in its sentence, else the person a
+    pronoun sentence is about, else the speaker when the cue speaks in the first person."""
+    text = interaction.text
+    for start, end, role, negated in role_cues:
+        if negated or role in (str(ROLE["vendor_rep"]),):
+            continue
+        turn = interaction.turn_at(start)
+        if turn is None:
+            continue
+        left = max(text.rfind(mark, turn.start, start) for mark in _SENTENCE_ENDS) + 1
+        left = max(left, turn.start)
+        rights = [i for i in (text.find(m, end, turn.end) for m in _SENTENCE_ENDS) if i != -1]
+        right = min(rights) if rights else turn.end
+        inside = [
+            (min(abs(s - end), abs(start - e)), key)
+            for s, e, key in spans
+            if left <= s and e <= right and key in people
+        ]
+        key = min(inside)[1] if inside else None
+        if key is None:
+            covering = [
+                k
+                for k, spans_of in windows.items()
+                if any(a <= start and end <= b for a, b in spans_of)
+            ]
+            key = covering[-1] if len(covering) == 1 else None
+        if key is None and _FIRST_PERSON.search(text[start:end]):
+            speaker = person_key(turn.speaker)
+            key = aliases.get(speaker, speaker) if speaker else None
+        if key is None or key not in people:
+            continue
+        fact = people[key]
+        evidence = Evidence(turn.index, start, end, text[start:end], EXTRACTOR, 0.7)
+        if role == str(ROLE["third_party"]):
+            if not fact.present and fact.side == CUSTOMER:
+                fact.side = THIRD_PARTY
+            continue
+        _add_role(fact, role, evidence)
+
+
+_FIRST_PERSON = re.compile(r"我|\b(?:i|i'm|i'll|me|my)\b", re.I)
 
 
 _PHRASE_STOPS = set("、，,：:；;（()）\n\t |｜-—。！？!?]")
@@ -345,35 +520,67 @@ def _signal_role(signal: Signal, present: bool) -> str | None:
     return None
 
 
-def _finish_roles(text: str, fact: PersonFact, signals: list[Signal]) -> None:
+def _finish_roles(
+    text: str, fact: PersonFact, signals: list[Signal], windows: Sequence[tuple[int, int]] = ()
+) -> None:
     if fact.side == VENDOR:
         fact.roles = [str(ROLE["vendor_rep"])]
         return
     if fact.side == THIRD_PARTY:
+        shapes = not fact.present and _shapes_decision(fact)
         fact.roles = [str(ROLE["third_party"])]
+        if shapes:
+            fact.roles.insert(0, str(ROLE["hidden_influencer"]))
         return
     if fact.present:
         # a person plays one or two parts in a decision; titles (added first) outrank
         # what a few of their sentences suggest
-        fact.roles = fact.roles[:MAX_ROLES]
+        fact.roles = [r for r in fact.roles if r != str(ROLE["hidden_influencer"])][:MAX_ROLES]
         return
     # Absent, customer side: does a sentence credit this person with the decision?
     deciding = [
         signal
         for signal in signals
         if signal.kind == "decision"
-        and any(
-            low <= e.start and e.end <= high
-            for low, high in [_scope(text, signal)]
-            for e in fact.evidence
+        and (
+            any(
+                low <= e.start and e.end <= high
+                for low, high in [_scope(text, signal)]
+                for e in fact.evidence
+            )
+            or any(a <= signal.evidence.start and signal.evidence.end <= b for a, b in windows)
         )
     ]
     # the clause that credits them is the evidence of their roles ("最后拍板还得[PERSON-…]")
     proof = deciding[0].evidence if deciding else None
     if deciding:
         _add_role(fact, ROLE["economic_buyer"], proof)
-    if deciding or AUTHORITY_ROLES.intersection(fact.roles):
+    if deciding or _shapes_decision(fact):
         _add_role(fact, ROLE["hidden_influencer"], proof)
+    hidden = str(ROLE["hidden_influencer"])
+    if hidden in fact.roles:
+        # a hidden node and the one part they play in the decision, the deciding part first
+        others = [r for r in fact.roles if r != hidden]
+        others.sort(key=lambda r: _HIDDEN_PARTNER.index(r) if r in _HIDDEN_PARTNER else 9)
+        fact.roles = [hidden, *others[: MAX_ROLES - 1]]
+    else:
+        fact.roles = fact.roles[:MAX_ROLES]
+
+
+#: For a hidden node, which of their other roles to report first.
+_HIDDEN_PARTNER = [
+    str(ROLE[n])
+    for n in ("economic_buyer", "blocker", "technical_evaluator", "commercial_evaluator")
+]
+
+
+def _shapes_decision(fact: PersonFact) -> bool:
+    """An absent person shapes the decision when they hold it (economic buyer), can stop it
+    (blocker), or a sentence says the decision leans on them (a hidden-influencer cue:
+    "很听他的", "has the ear of")."""
+    return bool(
+        {str(ROLE[n]) for n in ("economic_buyer", "blocker", "hidden_influencer")} & set(fact.roles)
+    )
 
 
 def _add_role(fact: PersonFact, role: object, evidence: Evidence | None) -> None:

@@ -35,8 +35,9 @@ DEPARTMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"运营|客服|生产|车间|门店|一线|仓储|物流|运维|护理|临床|教务|前台|"
-            r"operations|service desk|customer service|store|clinic|production|warehouse|plant",
+            r"运营|客服|生产|车间|门店|一线|仓储|物流|运维|护理|临床|教务|前台|司机|驾驶员|操作工|"
+            r"operations|service desk|customer service|store|clinic|production|warehouse|plant|"
+            r"driver|operator|technician",
             re.I,
         ),
         "end_user",
@@ -62,3 +63,26 @@ def roles_for_title(
         if pattern.search(title):
             return titles, [str(ROLE[role])]
     return titles, roles
+
+
+# A department written right before a name ("IT的[X]", "采购那边[X]", "合规部的[X]") or right
+# after it ("[X] in procurement", "[X] from finance") says what the person does.
+_DEPARTMENT_BEFORE = re.compile(
+    r"([^\s，,。；;：:、]{1,8}?)(?:部|处|科|中心)?(?:的|那边的?|这边的?)\s*$"
+)
+_DEPARTMENT_AFTER = re.compile(
+    r"^,?\s+(?:in|from|of|at|heads?)\s+(?:the\s+)?([A-Za-z][\w &-]{1,30})", re.I
+)
+
+
+def department_role(text: str, start: int, end: int) -> str | None:
+    """The role suggested by a department written beside the name at ``start:end``."""
+    before = _DEPARTMENT_BEFORE.search(text[max(0, start - 10) : start])
+    after = _DEPARTMENT_AFTER.search(text[end : end + 40])
+    for match in (before, after):
+        if match is None:
+            continue
+        for pattern, role in DEPARTMENTS:
+            if pattern.search(match.group(1)):
+                return role
+    return None

@@ -49,6 +49,49 @@ _SELF_INTRO = re.compile(
 )
 
 
+# "我是零售业务部的[X]" introduces a department of the speaker's own organisation, which says
+# nothing about the side.
+_DEPARTMENT = re.compile(r"(部|处|科|室|组|中心|办公室|事业部|department|team|office)$", re.I)
+# A speaker introducing a colleague: "[X]'s joining from our applications lab", "今天我们的
+# solution architect [X]也在线", "my colleague [X]".
+_COLLEAGUE_BEFORE = re.compile(
+    r"(?:我们的|我们|我司的?|我同事|同事|\bour\b|\bmy colleague\b|\bmy colleagues\b)"
+    r"[^，,。！？!?；;\[\]]{0,30}$",
+    re.I,
+)
+_COLLEAGUE_AFTER = re.compile(
+    r"^(?:'s|’s| is)?\s*(?:joining|here|on the line|with us)?\s*(?:from|with|of) our\b", re.I
+)
+_NOT_COLLEAGUE = re.compile(r"客户|用户|customer|client|user|guest", re.I)
+
+
+def _colleagues(interaction: Interaction, sides: dict[str, str], scores: dict[str, float]) -> None:
+    """A speaker whom a speaker of the other side introduces as "our …" ("[X]'s joining from
+    our applications lab") is on the introducer's side, unless their own label says otherwise."""
+    moved: dict[str, str] = {}
+    for turn in interaction.turns:
+        key = speaker_key(turn)
+        side = sides.get(key or "")
+        if key is None or side not in (VENDOR, CUSTOMER):
+            continue
+        for match in re.finditer(r"\[(PERSON-[0-9A-F]{8})\]", turn.text):
+            other = match.group(1)
+            if (
+                other == key
+                or other not in sides
+                or sides[other] == side
+                or abs(scores[other]) >= 3
+            ):
+                continue
+            before = turn.text[max(0, match.start() - 40) : match.start()]
+            before = re.split(r"[。！？!?；;]|\.\s", before)[-1]
+            after = turn.text[match.end() : match.end() + 40]
+            colleague = _COLLEAGUE_BEFORE.search(before) or _COLLEAGUE_AFTER.search(after)
+            if colleague and not _NOT_COLLEAGUE.search(colleague.group(0)):
+                moved.setdefault(other, side)
+    sides.update(moved)
+
+
 def speaker_key(turn: Turn) -> str | None:
     return turn.speaker.strip() if turn.speaker else None
 
@@ -80,7 +123,7 @@ def assign_sides(
             scores[key] += 3
         if turn.index < first_turns + len(speakers):
             intro = _SELF_INTRO.search(turn.text)
-            if intro:
+            if intro and not _DEPARTMENT.search(intro.group("org") or intro.group("org_en") or ""):
                 org = (intro.group("org") or intro.group("org_en") or "").strip(" .")
                 scores[key] += 2.5 if turn.index <= first_turns else 1
                 if org and any(v in fold(org) for v in vendor_keys):
@@ -119,6 +162,7 @@ def assign_sides(
             sides[key] = rest
     elif interaction.kind == "email" and len(speakers) == 1 and sides[speakers[0]] == UNKNOWN:
         sides[speakers[0]] = CUSTOMER
+    _colleagues(interaction, sides, scores)
     _third_parties(interaction, sides, orgs)
     return sides
 
@@ -136,8 +180,16 @@ def _third_parties(interaction: Interaction, sides: dict[str, str], orgs: dict[s
         if key and key in orgs:
             counts[fold(orgs[key])] += 1
     ranked = sorted(counts, key=lambda o: -counts[o])
+    vendor_words = {
+        fold(orgs[k]).split()[0] for k in orgs if sides.get(k) == VENDOR and fold(orgs[k]).split()
+    }
     for key, org in orgs.items():
-        if fold(org) not in ranked[:2] and sides.get(key) != VENDOR:
+        if fold(org) in ranked[:2] or sides.get(key) == VENDOR:
+            continue
+        words = fold(org).split()
+        if words and len(words[0]) >= 4 and words[0] in vendor_words:
+            sides[key] = VENDOR  # "Fieldwright Account Management" beside "Fieldwright Support"
+        else:
             sides[key] = THIRD_PARTY
 
 
