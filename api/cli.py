@@ -46,6 +46,11 @@ approvals_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(approvals_app, name="approvals")
+access_app = typer.Typer(
+    help="Access decisions with their reasons: check an action, explain what a principal sees.",
+    no_args_is_help=True,
+)
+app.add_typer(access_app, name="access")
 
 
 def _print_version(value: bool) -> None:
@@ -1408,6 +1413,123 @@ def approvals_reject(
 ) -> None:
     """Reject a pending grant: it stays out of force."""
     _decide_cli(change_id, principal, because, data, as_json, False)
+
+
+# -- access decisions ------------------------------------------------------------------------
+
+PrincipalOption = Annotated[str, typer.Option("--principal", help="the principal's IRI")]
+ResourceOption = Annotated[
+    str, typer.Option("--resource", help="a tier name, or a graph, statement or resource IRI")
+]
+
+
+def _access_answer(data: Path | None, principal: str, work) -> dict:
+    """Run ``work(decider, raw_store, subject)`` over the data folder (as POST /access/check
+    and GET /access/explain answer: the policy, the keys, the grant book)."""
+    from semcrm.api.access.decisions import Decider, NotAnIri, require_iri
+    from semcrm.api.access.keys import KeyStore
+    from semcrm.api.access.policy import load_policy
+    from semcrm.ontology.loader import load_ontology
+
+    settings = _settings(data)
+    try:
+        iri = require_iri(principal, "--principal")
+        policy = load_policy(load_ontology(settings.ontology_dirs))
+    except NotAnIri as exc:
+        _fail(str(exc), 2)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    store = _read_store(data)
+    error, code = None, 1
+    try:
+        decider = Decider(policy, KeyStore(settings.data), settings.data)
+        result = work(decider, store.oxigraph, decider.subject(iri))
+    except NotAnIri as exc:
+        error, code = str(exc), 2
+    except SemcrmError as exc:
+        error = str(exc)  # failing here would keep the store open through the traceback
+    finally:
+        store.close()
+    if error is not None:
+        _fail(error, code)
+    return result
+
+
+def _print_grants(grants: list[dict]) -> None:
+    for g in grants:
+        decided = f", {g['approval']['decision']} by {g['approval']['by']}" if g["approval"] else ""
+        out.print(
+            f"  grant {g['granularity']} ({g['status']}{decided}; {g['zone']} rule "
+            f"{_shown(g['rule'].rsplit('/', 1)[-1])})"
+            + (" [bold]in force[/]" if g["in_force"] else " not applied")
+        )
+        for p in g["premises"]:
+            out.print(
+                f"    premise {_shown(p['subject'].rsplit('/', 1)[-1])} "
+                f"{_shown(p['predicate'].rsplit('#', 1)[-1])} {_shown(p['object'])}"
+            )
+
+
+@access_app.command("check")
+def access_check(
+    principal: PrincipalOption,
+    resource: ResourceOption,
+    action: Annotated[
+        str, typer.Option("--action", help="read-aggregate, read-record, read-field, write ...")
+    ] = "read-record",
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Permit or deny, with the reasons and every derived grant's chain (as POST /access/check).
+    Exit 0 for either answer."""
+    result = _access_answer(
+        data, principal, lambda d, raw, subject: d.check(raw, subject, action, resource)
+    )
+    if as_json:
+        _emit(result)
+        return
+    colour = "green" if result["decision"] == "permit" else "red"
+    out.print(
+        f"[bold {colour}]{result['decision']}[/] {result['action']} on {_shown(result['resource'])}"
+        f" (tier {result['tier']}, decided by {result['basis']})"
+    )
+    for reason in result["because"]:
+        out.print(f"  - {_shown(reason)}")
+    _print_grants(result["grants"])
+
+
+@access_app.command("explain")
+def access_explain(
+    principal: PrincipalOption,
+    resource: ResourceOption,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Why can a principal see a resource, or why not (as GET /access/explain)."""
+    from semcrm.api.access.decisions import UnknownPrincipal
+
+    def work(decider, raw, subject):
+        if not decider.known(raw, subject.principal):
+            raise UnknownPrincipal(
+                f"semcrm knows no principal {subject.principal}: no policy fact or principal "
+                "fact in the ontology, no API key and no derived grant names it"
+            )
+        return decider.explain(raw, subject, resource)
+
+    result = _access_answer(data, principal, work)
+    if as_json:
+        _emit(result)
+        return
+    out.print(f"[bold]{_shown(result['answer'])}[/]")
+    out.print(f"  {_shown(result['clearance']['because'])}")
+    for role in result["roles"]:
+        out.print(
+            f"  role {role['name']} (cleared up to {role['clearance']}; from "
+            f"{', '.join(role['from'])})"
+        )
+    for name, decision in result["decisions"].items():
+        out.print(f"  {name}: {decision['decision']} (by {decision['basis']})")
+    _print_grants(result["grants"])
 
 
 def main() -> None:

@@ -11,4 +11,6 @@
 * :mod:`.resources` — what a resource named in ``POST /access/check`` is, and its tier.
 * :mod:`.grants` — grants derived by rules, under the traffic light of their zones.
 * :mod:`.audit` — the append-only access audit log ``<data>/audit/access.jsonl``.
+* :mod:`.decisions` — checks and explanations from roles, tiers and derived grants, with
+  each grant's justification chain.
 """

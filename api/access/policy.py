@@ -59,6 +59,11 @@ class AccessPolicy:
     markings: tuple[tuple[str, int], ...] = ()  # (casefolded phrase, rank), finest first
     resource_tiers: dict[str, int] = field(default_factory=dict)  # resource IRI -> rank
     principal_roles: dict[str, frozenset[str]] = field(default_factory=dict)
+    grains: dict[str, int] = field(default_factory=dict)  # granularity level IRI -> rank
+    action_grains: dict[str, str] = field(default_factory=dict)  # action IRI -> level IRI
+
+    def grain_name(self, level: str) -> str:
+        return level.removeprefix(GRAIN)
 
     # -- tiers ------------------------------------------------------------------------
 
@@ -239,6 +244,17 @@ def policy_from_graph(graph: Graph) -> AccessPolicy:
         for s, t in graph.subject_objects(SEMCRM.sensitivity)
         if isinstance(s, URIRef) and (r := rank(t)) is not None
     }
+    grains = {
+        str(level): int(r.toPython())
+        for level in graph.subjects(RDF.type, SEMCRM.GranularityLevel)
+        if isinstance(r := graph.value(level, SEMCRM.rank), Literal)
+        and isinstance(r.toPython(), int)
+    }
+    action_grains = {
+        str(a): str(level)
+        for a, level in graph.subject_objects(SEMCRM.granularity)
+        if str(a) in actions.values() and str(level) in grains
+    }
     principal_roles: dict[str, set[str]] = {}
     for principal, role in graph.subject_objects(SEMCRM.hasAccessRole):
         principal_roles.setdefault(str(principal), set()).add(str(role).removeprefix(ACCESS_ROLE))
@@ -253,6 +269,8 @@ def policy_from_graph(graph: Graph) -> AccessPolicy:
         markings=tuple(markings),
         resource_tiers=resources,
         principal_roles={p: frozenset(r) for p, r in principal_roles.items()},
+        grains=grains,
+        action_grains=action_grains,
     )
 
 

@@ -9,6 +9,7 @@ protected ontology term), or another ontology term (public, like the whole TBox)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -26,7 +27,16 @@ class ResourceTier:
     because: str
 
 
-def resolve(store: ox.Store, policy: AccessPolicy, resource: str) -> ResourceTier:
+def resolve(
+    store: ox.Store,
+    policy: AccessPolicy,
+    resource: str,
+    *,
+    tiers_of: Callable[[], dict] | None = None,
+    statements_of: Callable[[], tuple[dict, dict]] | None = None,
+) -> ResourceTier:
+    """What ``resource`` is and its tier. ``tiers_of`` and ``statements_of`` may supply the
+    graph and statement tiers (a cache); by default they are computed from ``store``."""
     name = resource.strip()
     if not name.startswith(("http://", "https://", "urn:")):
         iri = TIER + name
@@ -44,12 +54,14 @@ def resolve(store: ox.Store, policy: AccessPolicy, resource: str) -> ResourceTie
             f"the policy gives it semcrm:sensitivity {policy.tier_name(rank)}",
         )
     node = ox.NamedNode(name)
-    tiers = graph_tiers(store, policy)
+    tiers = tiers_of() if tiers_of else graph_tiers(store, policy)
     if name in tiers:
         tier = tiers[name]
         return ResourceTier(name, "graph", tier.rank, f"named graph: {tier.because}")
     if name.startswith((f"{ID}statement/", f"{ID}justification/")):
-        statements, justifications = statement_tiers(store, tiers, policy)
+        statements, justifications = (
+            statements_of() if statements_of else statement_tiers(store, tiers, policy)
+        )
         kind = "statement" if name in statements else "justification"
         rank = statements.get(name, justifications.get(name))
         if rank is not None:

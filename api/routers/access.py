@@ -1,35 +1,45 @@
-"""``POST /access/check``: may a principal perform an action on a resource, and why.
+"""``POST /access/check`` and ``GET /access/explain``: may a principal perform an action on a
+resource, and why (or why not).
 
-The answer comes from the access policy (roles, clearances and actions in
-``ontology/access.ttl``) and the resource's tier (:mod:`semcrm.api.access.resources`):
-``{"decision": "permit"|"deny", "because": [...], "principal", "roles", "action",
-"resource", "tier"}``. Without ``principal`` the check is for the caller's own key
-(auth on); checking another principal needs the approve-change action (governance, admin).
-A principal's roles are those the ontology gives it (``semcrm:hasAccessRole``) plus the
-roles of its unrevoked keys.
+Both answer from the access policy (roles, clearances and actions in ``ontology/access.ttl``),
+the resource's tier (:mod:`semcrm.api.access.resources`) and the principal's derived grants
+on the resource under the traffic light (:mod:`semcrm.api.access.decisions`), with the
+justification chain of every grant: rule, premises, status and approval record.
+
+Without ``principal`` the question is about the caller (auth on), with the roles and
+scopes of its own key or token; asking about another principal needs the approve-change
+action (governance, admin), and the principal's roles are then those the ontology gives it
+(``semcrm:hasAccessRole``) plus the roles of its unrevoked keys.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from semcrm.api.access.auth import CallerDep, get_access
+from semcrm.api.access.auth import Caller, CallerDep, get_access
+from semcrm.api.access.decisions import (
+    Decider,
+    NotAnIri,
+    Subject,
+    UnknownPrincipal,
+    UnknownResource,
+    require_iri,
+)
 from semcrm.api.access.errors import AccessDenied
-from semcrm.api.access.policy import decide
-from semcrm.api.access.resources import resolve
 from semcrm.api.dependencies import get_store
 from semcrm.ontology.errors import SemcrmError
 from semcrm.ontology.store import KnowledgeStore
 
 router = APIRouter(tags=["access"])
+StoreDep = Annotated[KnowledgeStore, Depends(get_store)]
 
 
 class CheckRequest(BaseModel):
     principal: str | None = Field(
-        None, description="principal IRI; default: the principal of the caller's key"
+        None, description="principal IRI; default: the principal of the caller's key or token"
     )
     action: str = Field(description="an access action: read-record, read-aggregate, write ...")
     resource: str = Field(description="a tier name, a graph, statement or resource IRI")
@@ -39,55 +49,86 @@ class CheckRefused(SemcrmError):
     """The check itself cannot be answered (no principal given while auth is off)."""
 
 
+def get_decider(request: Request) -> Decider:
+    state = request.app.state
+    decider = getattr(state, "access_decider", None)
+    if decider is None:
+        access = get_access(request)
+        decider = state.access_decider = Decider(access.policy, access.keys, state.settings.data)
+    return decider
+
+
+DeciderDep = Annotated[Decider, Depends(get_decider)]
+
+
+def _subject(request: Request, decider: Decider, caller: Caller | None, named: str | None):
+    """Whose access is asked about, and whether that is the caller itself."""
+    if named is None:
+        if caller is None:
+            raise CheckRefused(
+                "name the principal to check: authentication is off, so there is no caller"
+            )
+        how = "token" if caller.key_id.startswith("jwt:") else f"key {caller.key_id}"
+        return Subject(
+            caller.principal,
+            tuple(caller.roles),
+            {r.name: (how,) for r in caller.roles},
+            caller.scopes,
+            f"{caller.principal} ({how})",
+        ), True
+    other = caller is not None and named != caller.principal
+    if other and not caller.may(decider.policy.action("approve-change")):
+        raise AccessDenied(
+            "checking another principal's access needs approve-change, which "
+            f"{caller.principal} may not perform"
+        )
+    return decider.subject(named), caller is not None and named == caller.principal
+
+
 @router.post(
     "/access/check",
     responses={401: {"description": "no valid API key"}, 403: {"description": "not allowed"}},
 )
 def access_check(
-    body: CheckRequest,
+    body: CheckRequest, request: Request, caller: CallerDep, store: StoreDep, decider: DeciderDep
+) -> dict:
+    """Permit or deny, with the chain of reasons and of every grant involved."""
+    subject, _ = _subject(request, decider, caller, body.principal)
+    return decider.check(store.oxigraph, subject, body.action, body.resource)
+
+
+@router.get(
+    "/access/explain",
+    responses={
+        401: {"description": "no valid API key"},
+        403: {"description": "explaining another principal needs approve-change"},
+        404: {"description": "unknown principal or resource"},
+        422: {"description": "not an IRI"},
+    },
+)
+def access_explain(
     request: Request,
     caller: CallerDep,
-    store: Annotated[KnowledgeStore, Depends(get_store)],
+    store: StoreDep,
+    decider: DeciderDep,
+    resource: Annotated[str, Query(description="a tier name or a graph, statement, resource IRI")],
+    principal: Annotated[
+        str | None, Query(description="principal IRI; default: the caller")
+    ] = None,
 ) -> dict:
-    """Permit or deny, with the chain of reasons."""
-    access = get_access(request)
-    policy = access.policy
-    action = policy.action(body.action)
-    principal = body.principal or (caller.principal if caller else None)
-    if principal is None:
-        raise CheckRefused(
-            "name the principal to check: authentication is off, so there is no caller"
-        )
-    scopes = None
-    if caller is not None and principal == caller.principal and body.principal is None:
-        roles, scopes, who = list(caller.roles), caller.scopes, f"{principal} (key {caller.key_id})"
-    else:
-        another = caller is not None and principal != caller.principal
-        if another and not caller.may(policy.action("approve-change")):
-            raise AccessDenied(
-                "checking another principal's access needs approve-change, which "
-                f"{caller.principal} may not perform"
+    """Why can a principal see a resource (or why not): its roles and their sources, its
+    tier clearance against the resource's tier, the decision for each read action, and each
+    derived grant with its justification chain."""
+    try:
+        named = require_iri(principal, "principal") if principal is not None else None
+        subject, is_caller = _subject(request, decider, caller, named)
+        if not is_caller and not decider.known(store.oxigraph, subject.principal):
+            raise UnknownPrincipal(
+                f"semcrm knows no principal {subject.principal}: no policy fact or principal "
+                "fact in the ontology, no API key and no derived grant names it"
             )
-        names = set(policy.principal_roles.get(principal, ()))
-        names |= {
-            r.role for r in access.keys.records() if r.principal == principal and not r.revoked
-        }
-        roles = [policy.roles[n] for n in sorted(names) if n in policy.roles]
-        who = principal
-    target = resolve(store.oxigraph, policy, body.resource)
-    if target.rank is None:
-        decision = {"decision": "deny", "because": [target.because, "unknown resources are denied"]}
-    else:
-        what = f"{target.iri} ({target.because})"
-        decision = decide(
-            policy, roles, action, target.rank, who=who, what=what, scopes=scopes
-        ).to_dict()
-    return {
-        **decision,
-        "principal": principal,
-        "roles": [r.name for r in roles],
-        "action": body.action,
-        "resource": target.iri,
-        "kind": target.kind,
-        "tier": policy.tier_name(target.rank) if target.rank is not None else None,
-    }
+        return decider.explain(store.oxigraph, subject, resource)
+    except NotAnIri as exc:
+        raise HTTPException(422, str(exc)) from exc
+    except (UnknownPrincipal, UnknownResource) as exc:
+        raise HTTPException(404, str(exc)) from exc
