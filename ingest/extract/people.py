@@ -305,7 +305,8 @@ _BEFORE_LINK = re.compile(
     r"(?:[\s,，、:：]|a guy|a man|a woman|someone|named|called|吧|她叫|他叫|名叫|叫)*", re.I
 )
 _AFTER_LINK = re.compile(
-    r"(?:[\s,，、(（—-]|\b(?:is|was|who is|who's|our|their|your|the|as)\b|是|我们的|我们|咱们)*",
+    r"(?:[\s,，、(（—-]|\b(?:is|was|who is|who's|our|their|your|the|as|started|joined|works|serves|now)\b"
+    r"|是|我们的|我们|咱们)*",
     re.I,
 )
 _PRONOUN_TITLE = re.compile(r"(?:he|she)(?:'s|’s| is| was)\s+(?:our|their|your|the)?\s*", re.I)
@@ -393,19 +394,27 @@ def _roles_from_cues(
         left = max(left, turn.start)
         rights = [i for i in (text.find(m, end, turn.end) for m in _SENTENCE_ENDS) if i != -1]
         right = min(rights) if rights else turn.end
+        # "潘总很听他的": a cue about "him" is not about the person just before it
+        about_other = _THIRD_PERSON.search(text[start:end]) is not None
         inside = [
             (min(abs(s - end), abs(start - e)), key)
             for s, e, key in spans
-            if left <= s and e <= right and key in people
+            if left <= s
+            and e <= right
+            and key in people
+            and not (about_other and 0 <= start - e <= 3)
         ]
         key = min(inside)[1] if inside else None
-        if key is None:
-            covering = [
-                k
-                for k, spans_of in windows.items()
-                if any(a <= start and end <= b for a, b in spans_of)
-            ]
-            key = covering[-1] if len(covering) == 1 else None
+        # a sentence that begins with "He"/"She" is about the person of the sentence before,
+        # unless someone is named ahead of the cue ("She has asked not to be copied, so keep
+        # correspondence with [X]": the asking is hers)
+        covering = [
+            k
+            for k, spans_of in windows.items()
+            if any(a < left <= start and end <= b for a, b in spans_of)
+        ]
+        if len(covering) == 1 and not _named_ahead(spans, left, start):
+            key = covering[0]
         if key is None and _FIRST_PERSON.search(text[start:end]):
             speaker = person_key(turn.speaker)
             key = aliases.get(speaker, speaker) if speaker else None
@@ -414,12 +423,21 @@ def _roles_from_cues(
         fact = people[key]
         evidence = Evidence(turn.index, start, end, text[start:end], EXTRACTOR, 0.7)
         if role == str(ROLE["third_party"]):
-            if not fact.present and fact.side == CUSTOMER:
+            near = any(
+                k == key and (0 <= s - end <= 12 or 0 <= start - e <= 12) for s, e, k in spans
+            )
+            if near and not fact.present and fact.side == CUSTOMER:
                 fact.side = THIRD_PARTY
             continue
         _add_role(fact, role, evidence)
 
 
+def _named_ahead(spans: list[tuple[int, int, str]], left: int, start: int) -> bool:
+    """Someone is named in the sentence before the cue at ``start``."""
+    return any(left <= s and e <= start for s, e, _ in spans)
+
+
+_THIRD_PERSON = re.compile(r"[他她]|\b(?:him|her|his)\b", re.I)
 _FIRST_PERSON = re.compile(r"我|\b(?:i|i'm|i'll|me|my)\b", re.I)
 
 

@@ -68,7 +68,8 @@ def roles_for_title(
 # A department written right before a name ("IT的[X]", "采购那边[X]", "合规部的[X]") or right
 # after it ("[X] in procurement", "[X] from finance") says what the person does.
 _DEPARTMENT_BEFORE = re.compile(
-    r"([^\s，,。；;：:、]{1,8}?)(?:部|处|科|中心)?(?:的|那边的?|这边的?)\s*$"
+    r"([^\s，,。；;：:、]{1,8}?)"
+    r"(?:(?:部|处|科|中心|办)?(?:的|那边的?|这边的?)|(?:部|处|科|中心|办))\s*$"
 )
 _DEPARTMENT_AFTER = re.compile(
     r"^,?\s+(?:in|from|of|at|heads?)\s+(?:the\s+)?([A-Za-z][\w &-]{1,30})", re.I
