@@ -63,7 +63,8 @@ OBJECTIONS = {
 LEXICON = {
     "negation", "negated-concern", "hedge", "sarcasm", "decision-authority", "question",
     "requirement", "request", "constraint", "complaint", "absent-reference",
-    "vendor-self-intro",
+    "vendor-self-intro", "product-head", "product-category", "product-edition",
+    "competitor-before", "competitor-after",
 }  # fmt: skip
 
 # Hand-written: which of our niche concepts was written for each devset customer.
