@@ -221,8 +221,50 @@ def find_people(
     _roles_from_signals(text, people, signals, spans_by_key)
     for fact in people.values():
         _finish_roles(text, fact, signals, windows.get(fact.key, []))
+    _decision_lies_elsewhere(people)
     _champion(interaction, people, signals)
     return list(people.values())
+
+
+#: Job titles at the head of an organisation: their holders keep the economic buyer's part
+#: even when someone else is said to decide.
+TOP_TITLES = {
+    str(ROLE[f"title-{n}"])
+    for n in (
+        "chairman",
+        "ceo",
+        "general-manager",
+        "president",
+        "vice-president",
+        "owner",
+        "founder",
+        "board-member",
+        "coo",
+        "cfo",
+    )
+}
+
+
+def _decision_lies_elsewhere(people: dict[str, PersonFact]) -> None:
+    """A middle-management title (主任, 总监, director) suggests the budget, but when the text
+    credits someone else with the decision ("最后他签字", "needs sign-off from [X]", an absent
+    decider), a present person whose only claim is such a title is not the economic buyer."""
+    buyer = str(ROLE["economic_buyer"])
+    deciders = {
+        f.key
+        for f in people.values()
+        if f.side == CUSTOMER and buyer in f.roles and (not f.present or f.role_evidence.get(buyer))
+    }
+    for fact in people.values():
+        if (
+            fact.present
+            and fact.side == CUSTOMER
+            and buyer in fact.roles
+            and not fact.role_evidence.get(buyer)
+            and not TOP_TITLES & set(fact.titles)
+            and deciders - {fact.key}
+        ):
+            fact.roles.remove(buyer)
 
 
 def _champion(
