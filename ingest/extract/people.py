@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from semcrm.ingest.extract.attendees import attendee_sides
+from semcrm.ingest.extract.attendees import VENDOR_TITLES, attendee_sides
 from semcrm.ingest.extract.model import (
     CUSTOMER,
     THIRD_PARTY,
@@ -165,14 +165,30 @@ def find_people(
     # Everyone named in the text, with the titles and departments written beside the name
     # ("Marian Oduya, our CEO", "our MD, Gideon", "IT的[X]", "[X] in procurement").
     claimed: set[tuple[int, int]] = set()
+    # how sure each person's side is: 3 for speakers and listed attendees, else what the
+    # strongest mention says (see _mention_side)
+    certainty: dict[str, int] = {
+        f.key: 3 if f.speaker_labels else 2 for f in people.values() if f.side != UNKNOWN
+    }
     windows: dict[str, list[tuple[int, int]]] = {}
     for start, end, pseudonym, title in person_spans:
         turn = interaction.turn_at(start)
         speaker_side = speaker_sides.get((turn.speaker or "").strip(), UNKNOWN) if turn else UNKNOWN
-        side = line_sides.get(start) or _mention_side(text, start, speaker_side)
+        side, sure = _mention_side(
+            text,
+            start,
+            speaker_side,
+            end,
+            log=interaction.kind == "event_log",
+            floor=turn.start if turn else 0,
+        )
+        if line_sides.get(start):
+            side, sure = line_sides[start], 3
         fact = get(pseudonym, side, bool(line_sides.get(start)) and interaction.kind == "meeting")
-        if line_sides.get(start) and fact.side != line_sides[start]:
-            fact.side = line_sides[start]
+        if sure > certainty.get(fact.key, -1):
+            if fact.key not in certainty or certainty[fact.key] < 3:
+                fact.side = side
+            certainty[fact.key] = sure
         if len(fact.evidence) < 5:
             fact.evidence.append(
                 Evidence(turn.index if turn else -1, start, end, text[start:end], EXTRACTOR, 0.8)
@@ -204,7 +220,8 @@ def find_people(
         if turn is None or (turn.speaker and phrase in turn.speaker):
             continue
         speaker_side = speaker_sides.get((turn.speaker or "").strip(), UNKNOWN)
-        fact = get(f"title:{fold_title(phrase)}", _mention_side(text, t_start, speaker_side), False)
+        side, _ = _mention_side(text, t_start, speaker_side)
+        fact = get(f"title:{fold_title(phrase)}", side, False)
         fact.evidence.append(Evidence(turn.index, t_start, t_end, phrase, EXTRACTOR, 0.6))
         _add_titles(fact, phrase, title_roles)
         windows.setdefault(fact.key, []).append(_mention_window(text, t_start, t_end, turn.end))
@@ -486,28 +503,60 @@ _FIRST_PERSON = re.compile(r"我|\b(?:i|i'm|i'll|me|my)\b", re.I)
 _PHRASE_STOPS = set("、，,：:；;（()）\n\t |｜-—。！？!?]")
 
 
-def _mention_side(text: str, start: int, speaker_side: str) -> str:
-    """The side of a person the speaker mentions.
+def _mention_side(
+    text: str,
+    start: int,
+    speaker_side: str,
+    end: int | None = None,
+    log: bool = False,
+    floor: int = 0,
+) -> tuple[str, int]:
+    """The side of a person the speaker mentions, and how sure that is (0 a default, 2 said).
 
-    "我是[X]" / "this is [X]": the speaker's own side. "你们/贵司/your … [X]" earlier in
-    the clause: the other side. "我们/our … [X]": the speaker's side. Otherwise a person
-    the vendor mentions is the customer's, and one the customer mentions is their own.
+    "我是[X]" / "this is [X]", "同事[X]" / "my colleague [X]", "[X]会跟您对接" / "[X] will call
+    you": the speaker's own side. "你们/贵司/your … [X]" earlier in the clause: the other side.
+    "我们/our … [X]": the speaker's side. A vendor's title right before the name ("区域经理[X]")
+    in the vendor's words: the vendor (1). In an event log, the field holding the name
+    ("technician", "agent_name" / "contact_name"). Otherwise a person the vendor mentions is
+    the customer's, and one the customer mentions is their own (0).
     """
     close = text[max(0, start - 6) : start]
-    if _SELF_INTRO_BEFORE.search(close):
-        return speaker_side
+    if _SELF_INTRO_BEFORE.search(close) or _COLLEAGUE_BEFORE.search(close):
+        return speaker_side, 2
+    if log:
+        field = _LOG_FIELD.search(text[max(0, start - 40) : start])
+        if field:
+            return (VENDOR if _VENDOR_FIELD.search(field.group(1)) else CUSTOMER), 3
+    if end is not None and _ACTS_FOR_SPEAKER.match(text[end : end + 16]):
+        return speaker_side, 2
     clause_start = max(text.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
     clause = text[clause_start:start]
     other = {CUSTOMER: VENDOR, VENDOR: CUSTOMER}.get(speaker_side, UNKNOWN)
     theirs = [m.end() for m in _THEIR_ANYWHERE.finditer(clause)]
     ours = [m.end() for m in _OUR_ANYWHERE.finditer(clause)]
     if theirs and (not ours or theirs[-1] > ours[-1]):
-        return other
+        return other, 2
     if ours:
-        return speaker_side
-    return CUSTOMER if speaker_side in (VENDOR, UNKNOWN) else speaker_side
+        return speaker_side, 2
+    if speaker_side == VENDOR and _VENDOR_TITLE_BEFORE.search(
+        text[max(clause_start, floor, start - 8) : start]
+    ):
+        return VENDOR, 1
+    return (CUSTOMER if speaker_side in (VENDOR, UNKNOWN) else speaker_side), 0
 
 
+_VENDOR_TITLE_BEFORE = re.compile(f"(?:{VENDOR_TITLES.pattern})\\s*$", re.I)
+_COLLEAGUE_BEFORE = re.compile(r"(同事|\bcolleagues?\b)\s*$", re.I)
+_ACTS_FOR_SPEAKER = re.compile(
+    r"\s*(?:会|将|亲自|主动)*(?:跟您|和您|与您|联系您|给您回|为您|帮您)"
+    r"|\s*(?:will|can|is going to|'ll)\s+(?:call|contact|email|ring|reach out to|get back to|"
+    r"follow up with)\s+you",
+    re.I,
+)
+_LOG_FIELD = re.compile(r'"(\w+)"\s*:\s*"[^"]{0,20}$')
+_VENDOR_FIELD = re.compile(
+    r"agent|technician|engineer|staff|advisor|adviser|consultant|csm|rep\b", re.I
+)
 _SELF_INTRO_BEFORE = re.compile(
     r"(我是|我叫|本人是?|this is|i'm|i am|my name is)[^，,。]{0,14}$", re.I
 )

@@ -62,7 +62,26 @@ _COLLEAGUE_BEFORE = re.compile(
 _COLLEAGUE_AFTER = re.compile(
     r"^(?:'s|’s| is)?\s*(?:joining|here|on the line|with us)?\s*(?:from|with|of) our\b", re.I
 )
+# "[X], can you send [Y] the beta steps?": the speaker hands a task to a colleague.
+_ASKED_TO_SEND = re.compile(
+    r"\s*[,，]\s*(?:can|could|would) you (?:send|share|forward|email|give)\s+\[PERSON-", re.I
+)
 _NOT_COLLEAGUE = re.compile(r"客户|用户|customer|client|user|guest", re.I)
+
+
+# "我是技术支持[X]", "I'm your account manager": a service role of the vendor's.
+_ROLE_INTRO = re.compile(
+    r"(?:我是|这里是|这边是)(?:技术支持|客服|销售|售后|售前|客户经理|客户成功)"
+    r"|\b(?:i'm|i am|this is)\s+(?:your|the)\s+(?:account manager|support engineer|"
+    r"customer success manager|sales rep)",
+    re.I,
+)
+# Apologising for the product or the service is what the vendor does.
+_APOLOGY = re.compile(
+    r"实在抱歉|非常抱歉|十分抱歉|给您带来不便|深表歉意|\b(?:we|i) apologi[sz]e\b|"
+    r"(?:really|so|very) sorry (?:for|about) the",
+    re.I,
+)
 
 
 def _colleagues(interaction: Interaction, sides: dict[str, str], scores: dict[str, float]) -> None:
@@ -86,10 +105,26 @@ def _colleagues(interaction: Interaction, sides: dict[str, str], scores: dict[st
             before = turn.text[max(0, match.start() - 40) : match.start()]
             before = re.split(r"[。！？!?；;]|\.\s", before)[-1]
             after = turn.text[match.end() : match.end() + 40]
-            colleague = _COLLEAGUE_BEFORE.search(before) or _COLLEAGUE_AFTER.search(after)
+            colleague = (
+                _COLLEAGUE_BEFORE.search(before)
+                or _COLLEAGUE_AFTER.search(after)
+                or _ASKED_TO_SEND.match(after)
+            )
             if colleague and not _NOT_COLLEAGUE.search(colleague.group(0)):
                 moved.setdefault(other, side)
     sides.update(moved)
+
+
+def _org_stem(org: str) -> str:
+    """An organisation label without the service team it names ("衡川客服" and "衡川技术" are
+    one company's staff)."""
+    stem = _TEAM_SUFFIX.sub("", fold(org)).strip()
+    return stem if len(stem) >= 2 else fold(org)
+
+
+_TEAM_SUFFIX = re.compile(
+    r"(客服|技术支持|技术|销售|售后|售前|运营|support|sales|service|account management)$", re.I
+)
 
 
 def speaker_key(turn: Turn) -> str | None:
@@ -119,8 +154,10 @@ def assign_sides(
                 scores[key] += 5
         if _CUSTOMER_LABEL.search(turn.speaker or ""):
             scores[key] -= 4
-        if _VENDOR_LABEL.search(label):
+        if _VENDOR_LABEL.search(label) or _ROLE_INTRO.search(turn.text):
             scores[key] += 3
+        if _APOLOGY.search(turn.text):
+            scores[key] += 1
         if turn.index < first_turns + len(speakers):
             intro = _SELF_INTRO.search(turn.text)
             if intro and not _DEPARTMENT.search(intro.group("org") or intro.group("org_en") or ""):
@@ -135,7 +172,7 @@ def assign_sides(
     # Speakers from the same organisation share a side.
     by_org: dict[str, list[str]] = defaultdict(list)
     for key, org in orgs.items():
-        by_org[fold(org)].append(key)
+        by_org[_org_stem(org)].append(key)
     for members in by_org.values():
         if len(members) > 1:
             total = sum(scores[m] for m in members)
