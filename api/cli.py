@@ -1159,6 +1159,36 @@ def _cell(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+@ontology_app.command("proposals")
+def ontology_proposals(
+    data: DataOption = None,
+    as_json: JsonOption = False,
+    lang: Annotated[str, typer.Option("--lang", help="en or zh labels")] = "en",
+) -> None:
+    """Finer industry concepts the ingested texts support and the ontology lacks: proposals
+    for curators (label, broader concept, evidence), never an edit of the ontology."""
+    from semcrm.ontology.proposals import list_proposals
+
+    if lang not in ("en", "zh"):
+        _fail(f"--lang must be en or zh, not {lang!r}", 2)
+    try:
+        with _read_store(data) as store:
+            proposals = list_proposals(store, lang)
+    except SemcrmError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit({"proposals": proposals})
+        return
+    if not proposals:
+        typer.echo("no proposals")
+        return
+    table = Table("proposed label", "under", "interactions", "evidence", title="concept proposals")
+    for p in proposals:
+        quote = p["evidence"][0]["quote"] if p["evidence"] else ""
+        table.add_row(p["label"], p["broader_label"], str(p["interactions"]), quote)
+    out.print(table)
+
+
 @ontology_app.command("import-taxonomy")
 def ontology_import_taxonomy(
     file: Annotated[Path, typer.Argument(help="a GB/T 4754, NAICS 2022 or ISIC Rev.4 file")],

@@ -110,6 +110,7 @@ def interaction_triples(
     writer.mentions()
     writer.signals()
     writer.turning_points()
+    writer.proposals()
     return writer.result()
 
 
@@ -216,6 +217,17 @@ class _Writer:
                 self.add(self.iri, P("mentionsCompetitor"), iri)
                 self.add(iri, A, P("Competitor"))
                 self.add(iri, P("name"), _s(org.name))
+
+    def proposals(self) -> None:
+        """Finer industry concepts the text supports: proposals for curators, never TBox."""
+        for proposal in self.x.proposals:
+            node = iris.local(self.iri, "proposal", proposal.broader, proposal.label)
+            self.add(node, A, P("ConceptProposal"))
+            self.add(node, P("proposedLabel"), ox.Literal(proposal.label, language=proposal.lang))
+            self.add(node, P("proposedBroader"), ox.NamedNode(proposal.broader))
+            self.add(node, P("inInteraction"), self.iri)
+            self.add(node, P("proposalStatus"), _s("proposed"))
+            self.add(node, P("evidence"), self.span(proposal.evidence))
 
     def person(self, fact: PersonFact) -> ox.NamedNode:
         if fact.key in self.person_iris:

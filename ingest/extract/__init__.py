@@ -22,10 +22,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from rdflib import URIRef
-
 from semcrm.ingest.extract.attendees import attendee_sides
 from semcrm.ingest.extract.cues import Cue, turn_cues
+from semcrm.ingest.extract.industry import IndustryLinker
 from semcrm.ingest.extract.layout import signature_start
 from semcrm.ingest.extract.model import (
     CUSTOMER,
@@ -66,6 +65,7 @@ class Extractor:
     def __init__(self, ontology: Ontology, pipelines: Pipelines | None = None) -> None:
         self.ontology = ontology
         self.pipelines = pipelines or Pipelines(ontology)
+        self.industry = IndustryLinker(ontology)
         self._products = ProductLexicon.from_ontology(ontology)
         graph = ontology.graph
         self._depth: dict[str, int] = {}
@@ -181,7 +181,12 @@ class Extractor:
         )
         if customer is None and interaction.kind in CONSUMER_KINDS:
             extraction.consumer = _consumer(people)
-        extraction.industry, extraction.industry_evidence = self._industry(mentions)
+        extraction.industry, extraction.industry_evidence = self.industry.choose(
+            mentions, sides, customer
+        )
+        extraction.proposals = self.industry.proposals(
+            interaction, mentions, sides, extraction.industry, [o.name for o in organisations]
+        )
         extraction.turning_points = turning_points(interaction, sides, signals)
         return extraction
 
@@ -203,29 +208,6 @@ class Extractor:
         _, (iri, roles) = max(found, key=lambda item: len(item[0]))
         return [iri], roles
 
-    def _industry(self, mentions: list[Mention]) -> tuple[str | None, list[Evidence]]:
-        """The finest industry concept the mentions support.
-
-        Each mention of a concept supports that concept and its ancestors, weighted by
-        its depth, so a niche term said once ("光伏EPC") outweighs a broad term said
-        often ("储能"), and a path mentioned at several levels beats a stray deep match.
-        """
-        hits: dict[str, list[Evidence]] = defaultdict(list)
-        for mention in mentions:
-            if mention.kind == "industry" and mention.concept:
-                hits[mention.concept].append(mention.evidence)
-        if not hits:
-            return None, []
-        chains = {c: [str(a) for a in self.ontology.broader_chain(URIRef(c))] for c in hits}
-
-        def score(concept: str) -> tuple[float, int, str]:
-            chain = chains[concept]
-            support = sum(len(hits.get(a, ())) * (depth + 1) for depth, a in enumerate(chain))
-            return (support, len(chain), concept)
-
-        concept = max(hits, key=score)
-        evidence = [e for a in chains[concept] for e in hits.get(a, [])]
-        return concept, evidence[:5]
 
 
 def _same_surname_aliases(redaction: Redaction) -> dict[str, str]:

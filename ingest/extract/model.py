@@ -116,6 +116,7 @@ class Extraction:
     organisations: list[OrgFact] = field(default_factory=list)
     industry: str | None = None  # finest supported industry concept IRI
     industry_evidence: list[Evidence] = field(default_factory=list)
+    proposals: list = field(default_factory=list)  # industry.ConceptProposal: finer concepts
     qualifications: list[Mention] = field(default_factory=list)
     people: list[PersonFact] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
