@@ -79,6 +79,11 @@ class Extractor:
             roles = sorted(str(r) for r in graph.objects(title, SEMCRM.suggestsRole))
             for label in ontology.labels(title):
                 self._titles.setdefault(fold(str(label)), (str(title), roles))
+        # a title's cue forms ("总" of 王总) name it too, after every label
+        for title in ontology.instances(SEMCRM.JobTitle):
+            roles = sorted(str(r) for r in graph.objects(title, SEMCRM.suggestsRole))
+            for cue in graph.objects(title, SEMCRM.cue):
+                self._titles.setdefault(fold(str(cue)), (str(title), roles))
 
     # -- the public entry point ---------------------------------------------------
 
@@ -91,6 +96,7 @@ class Extractor:
 
         signals: list[Signal] = []
         mentions: list[Mention] = []
+        offers: set[int] = set()  # turns in which someone offers or concedes something
         role_cues: list[tuple[int, int, str, bool]] = []
         texts = [(turn.text, turn.index) for turn in interaction.turns]
         for doc, index in self.pipelines.pipe(_pipeline_lang(language), texts):
@@ -102,6 +108,8 @@ class Extractor:
                     cues = [c for c in cues if c.start < cut or c.kind in MENTION_KINDS]
             person = person_key(turn.speaker)
             signals += turn_signals(turn, cues, sides[index], person)
+            if any(c.kind == "lex" and c.name == "offer" for c in cues):
+                offers.add(turn.index)
             role_cues += [
                 (turn.start + c.start, turn.start + c.end, c.concept, c.negated)
                 for c in cues
@@ -187,7 +195,7 @@ class Extractor:
         extraction.proposals = self.industry.proposals(
             interaction, mentions, sides, extraction.industry, [o.name for o in organisations]
         )
-        extraction.turning_points = turning_points(interaction, sides, signals)
+        extraction.turning_points = turning_points(interaction, sides, signals, offers)
         return extraction
 
     # -- helpers --------------------------------------------------------------------
@@ -207,7 +215,6 @@ class Extractor:
             return [], []
         _, (iri, roles) = max(found, key=lambda item: len(item[0]))
         return [iri], roles
-
 
 
 def _same_surname_aliases(redaction: Redaction) -> dict[str, str]:

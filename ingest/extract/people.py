@@ -58,6 +58,7 @@ TECHNICAL_INTENTS = {str(INTENT["request_technical_solution"])}
 COMMERCIAL_INTENTS = {str(INTENT["price_negotiation"]), str(INTENT["formal_procurement"])}
 AUTHORITY_ROLES = {str(ROLE["economic_buyer"])}
 MAX_ROLES = 2
+_WRAPPED = {"webvtt", "srt"}
 #: (start, end, role IRI, negated): a role cue of the ontology matched in the text.
 RoleCue = tuple[int, int, str, bool]
 
@@ -110,6 +111,8 @@ def find_people(
             each is credited to the person its sentence is about.
     """
     text = interaction.text
+    # captions wrap sentences over lines: there a line break is a space
+    flow = text.replace("\n", " ") if interaction.source.format in _WRAPPED else text
     people: dict[str, PersonFact] = {}
     aliases: dict[str, str] = dict(merged or {})
     line_sides, _ = attendee_sides(text, [(s, e, k) for s, e, k, _ in person_spans])
@@ -195,7 +198,7 @@ def find_people(
             )
         if title:
             _add_titles(fact, title, title_roles)
-        window = _mention_window(text, start, end, turn.end if turn else len(text))
+        window = _mention_window(flow, start, end, turn.end if turn else len(text))
         windows.setdefault(fact.key, []).append(window)
         for span, title_text in _titles_next_to(text, start, end, title_spans, window):
             claimed.add(span)
@@ -224,7 +227,7 @@ def find_people(
         fact = get(f"title:{fold_title(phrase)}", side, False)
         fact.evidence.append(Evidence(turn.index, t_start, t_end, phrase, EXTRACTOR, 0.6))
         _add_titles(fact, phrase, title_roles)
-        windows.setdefault(fact.key, []).append(_mention_window(text, t_start, t_end, turn.end))
+        windows.setdefault(fact.key, []).append(_mention_window(flow, t_start, t_end, turn.end))
     _merge_title_only(people, windows)
 
     spans_by_key = [(start, end, aliases.get(key, key)) for start, end, key, _ in person_spans]
@@ -234,11 +237,16 @@ def find_people(
         if f.key.startswith("title:")
         for e in f.evidence
     ]
-    _roles_from_cues(interaction, people, role_cues, spans_by_key, windows, aliases)
+    _roles_from_cues(interaction, flow, people, role_cues, spans_by_key, windows, aliases)
     _roles_from_signals(text, people, signals, spans_by_key)
     for fact in people.values():
         _finish_roles(text, fact, signals, windows.get(fact.key, []))
     _decision_lies_elsewhere(people)
+    if interaction.kind == "event_log":
+        # a person a device or app log names (a ticket's contact, a form's applicant) uses it
+        for fact in people.values():
+            if fact.side == CUSTOMER and not fact.roles:
+                fact.roles = [str(ROLE["end_user"])]
     _champion(interaction, people, signals)
     return list(people.values())
 
@@ -433,6 +441,7 @@ def _merge_title_only(people: dict[str, PersonFact], windows: dict[str, list]) -
 
 def _roles_from_cues(
     interaction: Interaction,
+    text: str,
     people: dict[str, PersonFact],
     role_cues: Sequence[RoleCue],
     spans: list[tuple[int, int, str]],
@@ -442,7 +451,6 @@ def _roles_from_cues(
     """Credit each role cue ("signs anything over fifty thousand", "很听他的", "go through me")
     to the person it is about: the nearest person named in its sentence, else the person a
     pronoun sentence is about, else the speaker when the cue speaks in the first person."""
-    text = interaction.text
     for start, end, role, negated in role_cues:
         if negated or role in (str(ROLE["vendor_rep"]),):
             continue
@@ -643,8 +651,11 @@ def _finish_roles(
         return
     if fact.present:
         # a person plays one or two parts in a decision; titles (added first) outrank
-        # what a few of their sentences suggest
+        # what a few of their sentences suggest; a customer taking part with no other
+        # part is who the product is for
         fact.roles = [r for r in fact.roles if r != str(ROLE["hidden_influencer"])][:MAX_ROLES]
+        if not fact.roles and fact.side == CUSTOMER:
+            fact.roles = [str(ROLE["end_user"])]
         return
     # Absent, customer side: does a sentence credit this person with the decision?
     deciding = [
