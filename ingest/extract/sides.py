@@ -115,6 +115,12 @@ def _colleagues(interaction: Interaction, sides: dict[str, str], scores: dict[st
     sides.update(moved)
 
 
+def _same_org(a: str, b: str) -> bool:
+    """Two folded organisation names that may be one (one contains the other, or they share
+    their first two characters: "星联物联" / "星联")."""
+    return a in b or b in a or a[:2] == b[:2]
+
+
 def _org_stem(org: str) -> str:
     """An organisation label without the service team it names ("衡川客服" and "衡川技术" are
     one company's staff)."""
@@ -139,6 +145,7 @@ def assign_sides(
     scores: dict[str, float] = defaultdict(float)
     orgs: dict[str, str] = {}
     speakers: list[str] = []
+    first_intro: str | None = None
     for turn in interaction.turns:
         key = speaker_key(turn)
         if key is None:
@@ -162,7 +169,14 @@ def assign_sides(
             intro = _SELF_INTRO.search(turn.text)
             if intro and not _DEPARTMENT.search(intro.group("org") or intro.group("org_en") or ""):
                 org = (intro.group("org") or intro.group("org_en") or "").strip(" .")
-                scores[key] += 2.5 if turn.index <= first_turns else 1
+                if first_intro is None:
+                    first_intro = fold(org)
+                if org and not _same_org(first_intro, fold(org)):
+                    # a second organisation introducing itself answers the first: "我是星联
+                    # 物联的[X]" ... "我是骏澜研发的[Y]" — the vendor spoke first
+                    scores[key] -= 2.5
+                else:
+                    scores[key] += 2.5 if turn.index <= first_turns else 1
                 if org and any(v in fold(org) for v in vendor_keys):
                     scores[key] += 5
                 if org:
