@@ -28,7 +28,7 @@ from semcrm.reasoning.errors import ReasoningFailure
 from semcrm.reasoning.expressions import confidence_value
 from semcrm.reasoning.index import FactIndex, IntFact
 from semcrm.reasoning.plan import PlanContext, compile_group, premises
-from semcrm.reasoning.syntax import TriplePattern, Var
+from semcrm.reasoning.syntax import Bind, Filter, TriplePattern, Values, Var
 from semcrm.reasoning.terms import ExprError, Fact
 
 if TYPE_CHECKING:
@@ -48,6 +48,55 @@ def _uniform(scores) -> float | None:
     return first if min(scores) == first == max(scores) else None
 
 
+#: Deltas up to this many facts are planned with cached join orders (``Update.insert``).
+SMALL_DELTA = 4096
+
+
+def _delta_can_match(pattern: TriplePattern, ids: Mapping, delta: FactIndex) -> bool:
+    """Could a fact of ``delta`` match ``pattern``? (Its constant predicate, subject, object.)"""
+    if isinstance(pattern.predicate, Var):
+        return True
+    p = ids.get(pattern.predicate)
+    by_subject = delta.sp.get(p) if p is not None else None
+    if not by_subject:
+        return False
+    if not isinstance(pattern.subject, Var):
+        s = ids.get(pattern.subject)
+        if s is None or s not in by_subject:
+            return False
+    if not isinstance(pattern.object, Var):
+        o = ids.get(pattern.object)
+        if o is None or o not in delta.op[p]:
+            return False
+    return True
+
+
+def _score(same: float | None, by_key: dict | None, key: Key) -> float | None:
+    """A justification's score: ``same`` when every score is the same, else by key."""
+    return same if by_key is None else by_key.get(key)
+
+
+def _plain(body) -> bool:
+    """Only triple patterns, FILTER, BIND and VALUES: a plan that reads nothing but the
+    index maps it was built over (no NOT EXISTS, MINUS or sub-select tables)."""
+    return all(isinstance(e, (TriplePattern, Filter, Bind, Values)) for e in body.elements)
+
+
+def _planned_facts_exist(rule: _CompiledRule, ids: Mapping, index: FactIndex) -> bool:
+    """Is every constant of the body a known term, and every constant predicate in use?
+
+    A plan built otherwise has steps that match nothing (a constant no fact has, a
+    predicate without facts); such a plan must not be kept for later updates."""
+    for position in rule.positions:
+        pattern = rule.rule.body.elements[position]
+        for node in (pattern.subject, pattern.predicate, pattern.object):
+            if not isinstance(node, Var) and node not in ids:
+                return False
+        if not isinstance(pattern.predicate, Var) and not index.sp.get(ids[pattern.predicate]):
+            return False
+    return True
+
+
 def _matches(pattern: tuple[int | None, int | None, int | None], fact: IntFact) -> bool:
     return all(c is None or c == v for c, v in zip(pattern, fact, strict=True))
 
@@ -59,11 +108,15 @@ class Update:
         self.e = engine
         assert engine.users is not None
         self.users = engine.users
-        # fact -> (was reported as derived, its justifications, their scores, its value as a
-        # premise: confidence, 1.0 when asserted, None when absent) before the update
+        # fact -> (was reported as derived, its scores before the update: the one value they
+        # all had, else by justification key, and its value as a premise: confidence, 1.0
+        # when asserted, None when absent)
         self.snapshot: dict[
-            IntFact, tuple[bool, dict[Key, Way], list[float] | None, float | None]
+            IntFact, tuple[bool, float | None, dict[Key, float] | None, float | None]
         ] = {}
+        # fact -> {justification key: its way before the update, None when it had none}: the
+        # edits, so the report costs what changed, not every justification of a busy fact
+        self.edits: dict[IntFact, dict[Key, Way | None]] = {}
         self.was_present: dict[IntFact, bool] = {}
         self.pending: set[IntFact] = set()
         self.change = Change()
@@ -75,12 +128,24 @@ class Update:
             e = self.e
             ways = e.justs.get(fact)
             reported = bool(ways) and fact not in e.asserted and fact in e.index.facts
-            self.snapshot[fact] = (
-                reported,
-                dict(ways) if ways else {},
-                e.scores.get(fact),
-                self.value(fact),
-            )
+            same, by_key = None, None
+            if reported:
+                scores = e.scores.get(fact) or ()
+                if len(scores) == len(ways):  # type: ignore[arg-type]
+                    same = _uniform(scores)
+                    if same is None:
+                        by_key = dict(zip(ways, scores, strict=True))  # type: ignore[arg-type]
+                else:
+                    by_key = dict(zip(ways, scores, strict=False))  # type: ignore[arg-type]
+            self.snapshot[fact] = (reported, same, by_key, self.value(fact))
+
+    def edit(self, fact: IntFact, key: Key, old: Way | None) -> None:
+        """Remember ``key``'s way before its first edit in this update."""
+        edited = self.edits.get(fact)
+        if edited is None:
+            self.edits[fact] = {key: old}
+        elif key not in edited:
+            edited[key] = old
 
     def value(self, fact: IntFact) -> float | None:
         """What ``fact`` weighs as a premise now: its confidence, None when absent."""
@@ -107,13 +172,17 @@ class Update:
         ways = e.justs.get(fact)
         if ways is None:
             self.touch(fact)
+            self.edit(fact, key, None)
             e.justs[fact] = {key: way}
         elif key not in ways:
             self.touch(fact)
+            self.edit(fact, key, None)
             ways[key] = way
         else:
-            if ways[key][0] < way[0]:
+            known = ways[key]
+            if known[0] < way[0]:
                 self.touch(fact)
+                self.edit(fact, key, known)
                 ways[key] = way
             return False
         link = (fact, key)
@@ -136,6 +205,7 @@ class Update:
         if ways is None or key not in ways:
             return
         self.touch(fact)
+        self.edit(fact, key, ways[key])
         del ways[key]
         if not ways:
             del e.justs[fact]
@@ -245,6 +315,8 @@ class Update:
         def held_below(fact: IntFact) -> bool:
             if fact in e.asserted:
                 return True
+            if position == 0:  # no component below (a fact can have thousands of ways)
+                return False
             return any(component_of[key[0]] < position for key in justs.get(fact, ()))
 
         suspects: set[IntFact] = set()
@@ -290,6 +362,7 @@ class Update:
     def insert(self, component, delta: set[IntFact]) -> None:
         e = self.e
         ctx = PlanContext(e.terms, e.index, closures=e.closures)
+        ids = e.terms.ids
         rules = [e.compiled[i] for i in component.rules]
         rounds = 0
         while delta:
@@ -301,26 +374,57 @@ class Update:
                     + " still derive new facts",
                     [r.rule.iri for r in rules],
                 )
-            ctx.delta = FactIndex(delta)
+            # A small delta goes into the layer's delta index, which plans kept across
+            # updates read (e.plans), and is planned with the orders kept (PlanContext).
+            small = len(delta) <= SMALL_DELTA
+            if small:
+                ctx.delta = e.delta_index
+                ctx.delta.refill(delta)
+                ctx.orders = e.plan_orders
+            else:
+                ctx.delta = FactIndex(delta)
+                ctx.orders = None
             ctx.tables = {}
             new: set[IntFact] = set()
-            predicates = ctx.delta.sp
             for rule in rules:
                 sink = self.sink(rule, new)
+                keep = small and _plain(rule.rule.body)
                 for position in rule.positions:
                     pattern = rule.rule.body.elements[position]
                     assert isinstance(pattern, TriplePattern)
-                    if not isinstance(pattern.predicate, Var):
-                        p = e.terms.ids.get(pattern.predicate)
-                        if p is None or p not in predicates:
-                            continue
-                    first = compile_group(rule.rule.body, rule.slots, ctx, sink, delta_at=position)
+                    if not _delta_can_match(pattern, ids, ctx.delta):
+                        continue
                     self.change.evaluations += 1
+                    first = self.delta_plan(rule, position, ctx, sink, keep)
                     first([None] * len(rule.slots), [None] * rule.prem_count)
             for fact in new:
                 self.set_present(fact, True)
             delta = new if component.recursive else set()
         self.change.rounds += rounds
+
+    def delta_plan(self, rule: _CompiledRule, position: int, ctx: PlanContext, sink, keep: bool):
+        """``rule``'s plan with the pattern at ``position`` on the delta, ending in ``sink``.
+
+        With ``keep`` (a plain rule, a small delta in the layer's delta index) the plan
+        is kept across updates and only its sink changes; planning and building the
+        closures cost more than running them on a delta of one interaction.
+        """
+        e = self.e
+        if keep:
+            kept = e.plans.get((rule.index, position))
+            if kept is not None:
+                kept[1][0] = sink
+                return kept[0]
+            if _planned_facts_exist(rule, e.terms.ids, e.index):
+                target: list[Any] = [sink]
+
+                def last(row: list[int | None], prem: list[Any]) -> None:
+                    target[0](row, prem)
+
+                first = compile_group(rule.rule.body, rule.slots, ctx, last, delta_at=position)
+                e.plans[(rule.index, position)] = (first, target)
+                return first
+        return compile_group(rule.rule.body, rule.slots, ctx, sink, delta_at=position)
 
     def sink(self, rule: _CompiledRule, new: set[IntFact] | None, found: dict | None = None):
         """A plan's last step: record each head fact (or collect it into ``found``)."""
@@ -357,7 +461,7 @@ class Update:
         """Every justification ``rule`` has on the current facts."""
         e = self.e
         found: dict[tuple[IntFact, Key], Way] = {}
-        ctx = PlanContext(e.terms, e.index, closures=e.closures)
+        ctx = PlanContext(e.terms, e.index, closures=e.closures, orders=e.plan_orders)
         first = compile_group(rule.rule.body, rule.slots, ctx, self.sink(rule, None, found))
         self.change.evaluations += 1
         first([None] * len(rule.slots), [None] * rule.prem_count)
@@ -447,19 +551,28 @@ class Update:
         e.scores.update(combined.justifications)
 
     def report(self, reached: set[IntFact], old_confidence, old_scores) -> None:
-        e, change = self.e, self.change
+        e, change, snapshot, edits = self.e, self.change, self.snapshot, self.edits
         term = e.terms.term_fact
         iris = [r.iri for r in e.engine.rules]
+        removed, added = change.justifications_removed, change.justifications_added
+        rescored = change.justifications_rescored
 
         def justification(key: Key, way: Way, score: float) -> Justification:
             return Justification(iris[key[0]], tuple(map(term, way[1])), score)
 
         for fact in reached:
             now = fact in e.confidence
-            if fact in self.snapshot:
-                was, old_ways, _, _ = self.snapshot[fact]
-            else:
-                was, old_ways = now, e.justs.get(fact, {})
+            edited = edits.get(fact, {})
+            if fact in snapshot:
+                was, old_same, old_by_key, _ = snapshot[fact]
+            else:  # reached by re-scoring only: same justifications, scores maybe moved
+                was, old_same, old_by_key = now, None, None
+                if now:
+                    old_list = old_scores[fact] or ()
+                    if len(old_list) == len(e.justs[fact]):
+                        old_same = _uniform(old_list)
+                    if old_same is None:
+                        old_by_key = dict(zip(e.justs[fact], old_list, strict=False))
             conclusion = term(fact)
             if now and not was:
                 change.added[conclusion] = e.confidence[fact]
@@ -467,37 +580,42 @@ class Update:
                 change.removed.add(conclusion)
             elif now and old_confidence[fact] != e.confidence[fact]:
                 change.confidence[conclusion] = e.confidence[fact]
-            # Justifications by difference of the key sets: a fact can have thousands (a
-            # shared node's type), and an update adds or removes a few of them.
-            old_list = (old_scores[fact] or ()) if was else ()
-            new_ways = e.justs[fact] if now else {}
+            ways = e.justs.get(fact, {})
             new_list = e.scores[fact] if now else ()
-            old_keys = old_ways.keys() if was else _NO_KEYS
-            old_same = _uniform(old_list) if len(old_list) == len(old_keys) else None
             new_same = _uniform(new_list)
-            before = dict(zip(old_ways, old_list, strict=False)) if old_same is None else None
-            after = dict(zip(new_ways, new_list, strict=True)) if new_same is None else None
-            for key in old_keys - new_ways.keys():
-                score = before.get(key) if before is not None else old_same
-                if score is not None:
-                    change.justifications_removed.append(
-                        (conclusion, justification(key, old_ways[key], score))
-                    )
-            for key in new_ways.keys() - old_keys:
-                score = after[key] if after is not None else new_same
-                change.justifications_added.append(
-                    (conclusion, justification(key, new_ways[key], score))  # type: ignore[arg-type]
-                )
-            if not (was and now) or (old_same is not None and old_same == new_same):
+            new_by_key = (
+                dict(zip(ways, new_list, strict=True)) if now and new_same is None else None
+            )
+
+            # Before the update the justifications were the current ones not edited and the
+            # edited ones as they were; only the edited ones can have come or gone.
+            if was:
+                gone = [k for k, old in edited.items() if old is not None and k not in ways]
+                if not now:
+                    gone += [k for k in ways if k not in edited or edited[k] is not None]
+                for key in gone:
+                    score = _score(old_same, old_by_key, key)
+                    if score is not None:
+                        way = edited.get(key) or ways[key]
+                        removed.append((conclusion, justification(key, way, score)))
+            if not now:
                 continue
-            for key in new_ways.keys() & old_keys:
-                old = before.get(key) if before is not None else old_same
-                score = after[key] if after is not None else new_same
+            if was:
+                fresh = [k for k, old in edited.items() if old is None and k in ways]
+            else:
+                fresh = list(ways)
+            for key in fresh:
+                added.append(
+                    (conclusion, justification(key, ways[key], _score(new_same, new_by_key, key)))
+                )
+            if not was or (old_same is not None and old_same == new_same):
+                continue  # every kept justification has the score it had
+            for key in ways:
+                if key in edited and edited[key] is None:
+                    continue  # new in this update: reported above
+                old = _score(old_same, old_by_key, key)
+                score = _score(new_same, new_by_key, key)
                 if old is None:  # not reported before (fewer scores than justifications)
-                    change.justifications_added.append(
-                        (conclusion, justification(key, new_ways[key], score))  # type: ignore[arg-type]
-                    )
+                    added.append((conclusion, justification(key, ways[key], score)))
                 elif old != score:
-                    change.justifications_rescored.append(
-                        (conclusion, justification(key, new_ways[key], score))  # type: ignore[arg-type]
-                    )
+                    rescored.append((conclusion, justification(key, ways[key], score)))

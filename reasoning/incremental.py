@@ -63,7 +63,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from semcrm.reasoning.change import Change, merge
 from semcrm.reasoning.confidence import combine
@@ -79,7 +79,7 @@ from semcrm.reasoning.engine import (
     _gc_paused,
     _Run,
 )
-from semcrm.reasoning.index import IntFact
+from semcrm.reasoning.index import FactIndex, IntFact
 from semcrm.reasoning.rules import Rule
 from semcrm.reasoning.sameas import DEFAULT_SAME_AS_LIMIT, SameAsBound, SameAsFinding
 from semcrm.reasoning.stratify import body_patterns
@@ -172,6 +172,13 @@ class LayerState:
         self.base: set[IntFact] = set(run.asserted)
         self.justs: dict[IntFact, dict[Key, Way]] = justs
         self.compiled: list[_CompiledRule] = run.compiled
+        #: Join orders kept across updates (PlanContext.orders), planned at ``orders_size``.
+        self.plan_orders: dict[tuple, Any] = {}
+        #: Delta plans of rules kept across updates, by (rule, delta pattern), over the
+        #: index and ``delta_index`` (refilled each round: Update.insert).
+        self.plans: dict[tuple[int, int], Any] = {}
+        self.delta_index = FactIndex()
+        self.orders_size = len(run.index)
         self.closures = run.closures
         self.users: dict[IntFact, set[tuple[IntFact, Key]]] | None = None
         #: Asserted facts whose justifications may be unknown (see ``restore``, ``recover``).
@@ -243,6 +250,11 @@ class LayerState:
         """Withdraw ``remove``, assert ``add``; ``confidences`` of inputs from lower layers."""
         if self.users is None:
             self.build_users()
+        size = len(self.index)
+        if not self.orders_size // 2 <= size <= self.orders_size * 2:
+            self.plan_orders.clear()  # planned for an index of another size
+            self.plans.clear()
+            self.orders_size = size
         if self.unrecorded:
             self.recover(set(remove) - set(add))
         return Update(self).run(add, remove, confidences or {})

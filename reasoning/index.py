@@ -106,6 +106,17 @@ class FactIndex:
             subjects.add(s)
         return True
 
+    def refill(self, facts: Iterable[IntFact]) -> None:
+        """Hold exactly ``facts`` now, keeping every predicate's maps (emptied): plans built
+        over this index look its maps up once (:mod:`semcrm.reasoning.joins`) and stay valid."""
+        self.facts.clear()
+        for p, by_subject in self.sp.items():
+            by_subject.clear()
+            self.op[p].clear()
+            self.counts[p] = 0
+        for fact in facts:
+            self.add(fact)
+
     def discard(self, fact: IntFact) -> bool:
         """Remove a fact; False if it was not there. Empty index entries are dropped."""
         if fact not in self.facts:

@@ -62,6 +62,11 @@ class PlanContext:
     only read lower strata, so they stay valid while one stratum runs.
     ``closures`` caches compiled FILTER and BIND expressions by element
     identity, so an expression is compiled once per run, not once per round.
+    ``orders``, when given, caches join orders by (group, delta element,
+    bindings): the incremental engine keeps one across updates, whose deltas
+    are small and whose index changes little from one to the next, so a rule
+    is planned once instead of once per update (any order gives the same
+    solutions; only the cost depends on it).
     """
 
     terms: TermTable
@@ -69,6 +74,7 @@ class PlanContext:
     delta: FactIndex | None = None
     tables: dict[int, Any] = field(default_factory=dict)
     closures: dict[int, Callable[[Row], Any]] = field(default_factory=dict)
+    orders: dict[tuple, tuple[Group, list]] | None = None
 
     def closure(self, element: Filter | Bind, slots: dict[str, int]) -> Callable[[Row], Any]:
         """The compiled expression of a FILTER (a condition) or a BIND (a value)."""
@@ -240,7 +246,17 @@ def compile_group(
 ) -> Step:
     """The first step of ``group``'s plan; ``delta_at`` is the element read from the delta."""
     prem_index = {i: k for k, i in enumerate(premise_elements(group))}
-    order = _order(group, ctx, set(bound), set(maybe), delta_at)
+    orders = ctx.orders
+    if orders is None:
+        order = _order(group, ctx, set(bound), set(maybe), delta_at)
+    else:
+        key = (id(group), delta_at, bound, maybe)
+        cached = orders.get(key)
+        if cached is not None and cached[0] is group:  # the group itself: ids are reused
+            order = cached[1]
+        else:
+            order = _order(group, ctx, set(bound), set(maybe), delta_at)
+            orders[key] = (group, order)
     step = sink
     for i, certain, possible in reversed(order):
         element = group.elements[i]

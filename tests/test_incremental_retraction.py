@@ -321,3 +321,33 @@ def test_a_confidence_moving_along_a_chain_longer_than_the_wave_limit():
     assert len(change.confidence) == length + 1
     expected = canonical(Engine(rules).materialize([*chain, high]))
     assert_same(canonical(engine.result()), expected)
+
+
+def test_a_kept_plan_sees_a_predicate_that_emptied_and_filled_again():
+    """If a rule's constant is unknown at first, and a predicate it reads loses every fact
+    and gets new ones, each update still equals a full run (plans kept across updates
+    are built only once every constant and predicate of the rule is in use; issue 5)."""
+    rules = [rule("typed", "?x ex:in ex:C1 . ?x ex:e ?y .", "?y a ex:Lead .")]
+    steps = [
+        ("add", [(ex("n1"), ex("e"), ex("n2"))]),  # ex:C1 unknown: planned afresh
+        ("add", [(ex("n1"), ex("in"), ex("C1"))]),  # now kept
+        ("remove", [(ex("n1"), ex("in"), ex("C1"))]),  # ex:in has no fact left
+        ("add", [(ex("n3"), ex("in"), ex("C1")), (ex("n3"), ex("e"), ex("n4"))]),
+        ("add", [(ex("n3"), ex("e"), ex("n5"))]),
+        ("remove", [(ex("n3"), ex("e"), ex("n4"))]),
+    ]
+    # Unrelated facts, so the index stays about the same size and no plan is dropped for it.
+    present = {(ex(f"m{i}"), ex("other"), ex(f"m{i + 1}")) for i in range(20)}
+    engine = IncrementalEngine(rules)
+    engine.materialize(sorted(present, key=str))
+    for kind, facts in steps:
+        if kind == "add":
+            engine.add(facts)
+            present |= set(facts)
+        else:
+            engine.remove(facts)
+            present -= set(facts)
+        expected = canonical(Engine(rules).materialize(sorted(present, key=str)))
+        assert_same(canonical(engine.result()), expected)
+    assert set(engine.result().derived) == {(ex("n5"), A, ex("Lead"))}
+    assert engine.layers[0].plans  # the updates did run kept plans
