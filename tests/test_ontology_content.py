@@ -64,7 +64,7 @@ LEXICON = {
     "negation", "negated-concern", "hedge", "sarcasm", "decision-authority", "question",
     "requirement", "request", "constraint", "complaint", "absent-reference",
     "vendor-self-intro", "product-head", "product-category", "product-edition",
-    "competitor-before", "competitor-after",
+    "competitor-before", "competitor-after", "offer",
 }  # fmt: skip
 
 # Hand-written: which of our niche concepts was written for each devset customer.

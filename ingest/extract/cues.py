@@ -31,6 +31,8 @@ _CLAUSE_END = re.compile(r"[。！？!?；;，,：:\n]+|(?<=[a-z0-9])\.(?=\s|$)|
 # Negation words must be this close before the cue (in characters) to negate it.
 NEGATION_WINDOW = 8
 _QUOTES = ("“”", '""', "「」", "『』", "‘’")
+#: Characters a pair of scare quotes may hold besides the praise they mark.
+SCARE_QUOTE_SLACK = 4
 
 
 @dataclass(frozen=True)
@@ -179,5 +181,8 @@ def _quoted(text: str, start: int, end: int) -> bool:
         if right != -1 and "\n" not in text[left:right] and right - left <= 40:
             if opening == closing and text[left + 1 : start].count(opening) % 2:
                 continue
-            return True
+            # scare quotes hold little but the praise (可“太好用了”, “专业”); a longer
+            # quotation is reported speech (X表示“这个可以，比我预想的好”), not sarcasm
+            outside = (right - left - 1) - (end - start)
+            return outside <= SCARE_QUOTE_SLACK
     return False

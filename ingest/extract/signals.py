@@ -12,8 +12,8 @@ this module only decides what a cue in its clause means:
   a *concern* about that topic — repeated concerns are what the reasoner
   turns into unstated needs;
 * an **objection** cue gives an objection with that cause, unless negated;
-* **emotion** cues give the turn's emotion; sarcastic praise counts as
-  negative (disappointed), hedged emotions are weaker.
+* **emotion** cues give the emotion of each clause that shows one
+  (:mod:`.emotions`): sarcastic praise counts as doubt, hedged emotions are weaker.
 
 Confidence: a cue said by the customer starts at 0.75, by an unknown side
 0.5, by the vendor 0.3; a hedge multiplies by 0.6; each further cue for the
@@ -37,21 +37,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 from semcrm.ingest.extract.cues import Cue, has_lex
+from semcrm.ingest.extract.emotions import NEGATIVE_EMOTIONS, clause_emotions
 from semcrm.ingest.extract.model import CUSTOMER, VENDOR, Evidence, Signal
 from semcrm.ingest.extract.requirements import stated_needs
 from semcrm.ingest.model import Turn
-from semcrm.ontology.namespaces import EMOTION, INTENT
+from semcrm.ontology.namespaces import INTENT
 
 EXTRACTOR = "signals"
 SIDE_CONFIDENCE = {CUSTOMER: 0.75, VENDOR: 0.3}
 HEDGE_FACTOR = 0.6
-NEGATIVE_EMOTIONS = frozenset(
-    str(EMOTION[n]) for n in ("angry", "frustrated", "anxious", "skeptical", "disappointed")
-)
-POSITIVE_EMOTIONS = frozenset(
-    str(EMOTION[n]) for n in ("curious", "interested", "relieved", "satisfied", "enthusiastic")
-)
-NEUTRAL = str(EMOTION["neutral"])
 #: Intent cues that say "no intent here" (greetings, chit-chat) train classifiers; they are
 #: not evidence of a customer intent.
 NO_INTENT = str(INTENT["no_known_intent"])
@@ -141,15 +135,29 @@ def turn_signals(
             out.append(_topic_signal("concern", cue, turn, side, person, confidence, evidence))
     out += stated_needs(turn, cues, side, person, base, HEDGE_FACTOR, extractor)
 
-    emotion = turn_emotion(turn, cues, side)
-    if emotion is not None:
-        concept, cue, confidence = emotion
-        ev = (
-            evidence(cue, confidence)
-            if cue
-            else Evidence(turn.index, turn.start, turn.end, turn.text, extractor, confidence)
+    for event in clause_emotions(turn.text, cues, side):
+        confidence = min(0.9, 0.45 + 0.15 * event.strength)
+        start, end = event.clause.start, event.clause.end
+        ev = Evidence(
+            turn.index,
+            turn.start + start,
+            turn.start + end,
+            turn.text[start:end],
+            extractor,
+            confidence,
         )
-        out.append(Signal("emotion", concept, ev, side, round(confidence, 4), person=person))
+        said = (turn.text[event.cue.start : event.cue.end],) if event.cue else ()
+        out.append(
+            Signal(
+                "emotion",
+                event.concept,
+                ev,
+                side,
+                round(confidence, 4),
+                person=person,
+                cues=said,
+            )
+        )
 
     for cue in cues:
         if cue.kind == "lex" and cue.name == "decision-authority":
@@ -170,38 +178,6 @@ def _topic_signal(kind, cue, turn, side, person, confidence, evidence) -> Signal
         person=person,
         cues=(turn.text[cue.start : cue.end],),
     )
-
-
-def turn_emotion(turn: Turn, cues: list[Cue], side: str) -> tuple[str, Cue | None, float] | None:
-    """The turn's dominant emotion: (emotion IRI, the deciding cue, confidence), or None."""
-    votes: dict[str, float] = defaultdict(float)
-    deciding: dict[str, Cue] = {}
-    for cue in cues:
-        if cue.kind != "emotion":
-            continue
-        concept = cue.concept
-        if cue.sarcastic and concept in POSITIVE_EMOTIONS:
-            concept = str(EMOTION["disappointed"])
-        elif cue.negated and concept in POSITIVE_EMOTIONS:
-            concept = str(EMOTION["skeptical"])
-        elif cue.negated and concept in NEGATIVE_EMOTIONS:
-            continue  # "不着急", "not worried": no emotion to record
-        weight = HEDGE_FACTOR if cue.hedged else 1.0
-        votes[concept] += weight
-        deciding.setdefault(concept, cue)
-    exclaims = (
-        turn.text.count("！！")
-        + turn.text.count("!!")
-        + turn.text.count("？？")
-        + turn.text.count("??")
-    )
-    if exclaims and side != VENDOR and not any(c in POSITIVE_EMOTIONS for c in votes):
-        votes[str(EMOTION["angry"])] += 0.5 * exclaims
-    if not votes:
-        return None
-    best = max(votes, key=lambda c: (votes[c], c in NEGATIVE_EMOTIONS))
-    confidence = min(0.9, 0.45 + 0.15 * votes[best])
-    return best, deciding.get(best), confidence
 
 
 def _noisy_or(values) -> float:
