@@ -114,6 +114,23 @@ class Decider:
         if stamp != self._stamp:
             self._stamp, self._tiers, self._statements, self._changes = stamp, None, None, None
 
+    def ready(self, raw: ox.Store) -> bool:
+        """Are the caches current, so that a check is only dictionary look-ups (the API then
+        answers on its event loop instead of a worker thread)?"""
+        with self._lock:
+            return (
+                self._stamp == self._store_stamp(raw)
+                and self._tiers is not None
+                and self._statements is not None
+                and self._changes is not None
+                and self._book_file() == self._book_stamp
+            )
+
+    def warm(self, raw: ox.Store) -> None:
+        """Fill every cache (graph and statement tiers, the grant book)."""
+        self.statements(raw)
+        self.changes(raw)
+
     def tiers(self, raw: ox.Store) -> dict:
         with self._lock:
             self._fresh(raw)

@@ -17,6 +17,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from semcrm.api.access.auth import Caller, CallerDep, get_access
@@ -49,12 +51,14 @@ class CheckRefused(SemcrmError):
     """The check itself cannot be answered (no principal given while auth is off)."""
 
 
-def get_decider(request: Request) -> Decider:
+async def get_decider(request: Request) -> Decider:
+    """The app's :class:`Decider` (async: it runs on the event loop, no thread hop)."""
     state = request.app.state
     decider = getattr(state, "access_decider", None)
     if decider is None:
         access = get_access(request)
-        decider = state.access_decider = Decider(access.policy, access.keys, state.settings.data)
+        policy = await run_in_threadpool(lambda: access.policy)  # loads the ontology once
+        decider = state.access_decider = Decider(policy, access.keys, state.settings.data)
     return decider
 
 
@@ -87,14 +91,21 @@ def _subject(request: Request, decider: Decider, caller: Caller | None, named: s
 
 @router.post(
     "/access/check",
+    response_model=None,
     responses={401: {"description": "no valid API key"}, 403: {"description": "not allowed"}},
 )
-def access_check(
-    body: CheckRequest, request: Request, caller: CallerDep, store: StoreDep, decider: DeciderDep
-) -> dict:
+async def access_check(
+    body: CheckRequest, request: Request, caller: CallerDep, decider: DeciderDep
+) -> JSONResponse:
     """Permit or deny, with the chain of reasons and of every grant involved."""
+    raw = request.app.state.store.oxigraph
     subject, _ = _subject(request, decider, caller, body.principal)
-    return decider.check(store.oxigraph, subject, body.action, body.resource)
+    if decider.ready(raw):  # look-ups only: answer on the event loop, no thread hop
+        answer = decider.check(raw, subject, body.action, body.resource)
+    else:  # the store or the grant book changed: refill the caches on a worker thread
+        await run_in_threadpool(decider.warm, raw)
+        answer = await run_in_threadpool(decider.check, raw, subject, body.action, body.resource)
+    return JSONResponse(answer)  # plain JSON already: no response-model pass
 
 
 @router.get(
