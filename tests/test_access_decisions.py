@@ -203,3 +203,32 @@ def test_access_check_auth_off_names_the_principal(tmp_path):
         assert answer["decision"] == "permit" and answer["basis"] == "grant"
         why = httpx.get(f"{url}/access/explain", params={"resource": BOM})
         assert why.status_code == 400 and "name the principal" in why.json()["error"]
+
+
+def test_access_decider_caches_follow_the_store(tmp_path):
+    """A tier governance sets (graph:meta) reaches the next check without a restart."""
+    from semcrm.api.access.decisions import Decider
+    from semcrm.api.access.policy import load_policy
+    from semcrm.api.access.tiers import set_graph_tier
+    from semcrm.ontology.loader import load_ontology
+    from semcrm.ontology.store import KnowledgeStore
+
+    data = tmp_path / "data"
+    (data / "ontology").mkdir(parents=True)
+    (data / "ontology" / "principals.ttl").write_text(principals(), "utf-8")
+    run("reason", "--data", str(data), "--json")
+    policy = load_policy(load_ontology([data / "ontology"]))
+    graph = "https://w3id.org/semcrm/graph/ontology"
+    keys = KeyStore(data)
+    keys.create("agent", P + "agent-1")
+    with KnowledgeStore(data) as store:
+        decider = Decider(policy, keys, data)
+        agent = decider.subject(P + "agent-1")
+        first = decider.check(store.oxigraph, agent, "read-record", graph)
+        assert (first["tier"], first["decision"]) == ("public", "permit")
+        decider.warm(store.oxigraph)  # what the API does before answering on its event loop
+        assert decider.ready(store.oxigraph)
+        set_graph_tier(store.oxigraph, graph, "confidential", policy)
+        assert not decider.ready(store.oxigraph)
+        second = decider.check(store.oxigraph, agent, "read-record", graph)
+        assert (second["tier"], second["decision"]) == ("confidential", "deny")
