@@ -146,19 +146,20 @@ class IndustryLinker:
         concept: str | None,
         names: list[str] = (),
     ) -> list[ConceptProposal]:
-        """Modifier + label phrases for the chosen (finest) concept that no concept has as a
-        label, not said by the vendor, one proposal per phrase.
+        """Modifier + label phrases for concepts on the chosen concept's path that no concept
+        has as a label, not said by the vendor, one proposal per phrase.
 
         ``names`` are the organisations of the interaction: a trade name before a label
         (临岚|农商行) is a name, not a kind of business.
         """
         if concept is None:
             return []
+        path = set(self.chain(concept))
         text = interaction.text
         named = [(m.start(), m.end()) for n in names if n for m in re.finditer(re.escape(n), text)]
         out: dict[str, ConceptProposal] = {}
         for mention in mentions:
-            if mention.kind != "industry" or mention.concept != concept:
+            if mention.kind != "industry" or mention.concept not in path:
                 continue
             if sides.get(mention.evidence.turn) == VENDOR:
                 continue
@@ -197,14 +198,20 @@ def _modifier_start(text: str, start: int) -> int | None:
             length += len(word)
         return start - length if length >= 2 else None
     match = re.search(r"(?<![\w-])([a-z][a-z-]{3,}) $", text[max(0, start - 40) : start])
-    if not match or match.group(1) in _EN_STOP or match.group(1).endswith("ly"):
+    word = match.group(1) if match else ""
+    if not word or word in _EN_STOP or word.endswith("ly") or _EN_NUMBER.match(word):
         return None
     return start - len(match.group(1)) - 1
 
 
+_EN_NUMBER = re.compile(
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|"
+    r"hundred|thousand|million|dozen|several|first|second|third)(?:-\w+)?$"
+)
+
 #: jieba parts of speech that make a noun modifier: nouns, proper nouns, verbal nouns,
-#: distinguishing words (区别词 such as 高端, 民营), abbreviations.
-_NOUNY = {"n", "nz", "ng", "vn", "b", "an", "j"}
+#: distinguishing words (区别词 such as 高端, 民营), abbreviations, place words (院边, 县域).
+_NOUNY = {"n", "nz", "ng", "nl", "vn", "b", "an", "j", "s"}
 
 
 def _posseg():
