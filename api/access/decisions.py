@@ -23,13 +23,15 @@ change's traffic-light status and, when decided, who approved or rejected it and
 **Caches.** Graph and statement tiers and the grant book are recomputed only when the store
 or ``<data>/access/grants.json`` changed: the store's stamp is its bookkeeping in
 ``graph:meta`` (last ingest, last reasoning, ontology digest, governance's tier overrides),
-which every write that can change a tier or a derivation updates. Within a stamp a check is
-a few dictionary look-ups.
+which every write that can change a tier or a derivation updates; the API reads it at most
+every ``store_ttl`` seconds (0.05), the book's file on every check. Within a stamp a check
+is a few dictionary look-ups.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +69,13 @@ class NotAnIri(SemcrmError):
 
 
 @dataclass(frozen=True)
+class _State:
+    tiers: dict
+    statements: tuple[dict, dict]
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
 class Subject:
     """Whose access is decided: the principal, its roles and where each comes from."""
 
@@ -84,8 +93,14 @@ class Subject:
 class Decider:
     """Checks and explanations over one data folder (one per app, or per CLI command)."""
 
-    def __init__(self, policy: AccessPolicy, keys: KeyStore, data_dir: Path | str) -> None:
+    def __init__(
+        self, policy: AccessPolicy, keys: KeyStore, data_dir: Path | str, *, store_ttl: float = 0
+    ) -> None:
+        """``store_ttl``: seconds a reading of the store's stamp is trusted (0: read it on
+        every call; the API uses a few hundredths of a second)."""
         self.policy = policy
+        self.store_ttl = store_ttl
+        self._stamp_read = -1.0
         self.keys = keys
         self.book = GrantBook(data_dir)
         self._lock = threading.Lock()
@@ -109,51 +124,50 @@ class Decider:
         )
         return tuple(stamp)
 
-    def _fresh(self, raw: ox.Store) -> None:
-        stamp = self._store_stamp(raw)
-        if stamp != self._stamp:
-            self._stamp, self._tiers, self._statements, self._changes = stamp, None, None, None
+    def _current(self, raw: ox.Store, *, fill: bool = True) -> _State | None:
+        """The caches as of now (the store's stamp read once): graph tiers, statement tiers
+        and the reconciled grant book. With ``fill`` off, ``None`` when one of them would
+        have to be computed (nothing is computed then)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._stamp is None or now - self._stamp_read >= self.store_ttl:
+                stamp, self._stamp_read = self._store_stamp(raw), now
+            else:
+                stamp = self._stamp
+            if stamp != self._stamp:
+                self._stamp, self._tiers, self._statements, self._changes = stamp, None, None, None
+            book = self._book_file()
+            stale = self._changes is None or book != self._book_stamp
+            if self._tiers is None or self._statements is None or stale:
+                if not fill:
+                    return None
+                if self._tiers is None:
+                    self._tiers = graph_tiers(raw, self.policy)
+                if self._statements is None:
+                    self._statements = statement_tiers(raw, self._tiers, self.policy)
+                if stale:
+                    self._changes = self.book.changes(raw)
+                    self._book_stamp = self._book_file()  # after the write a reconcile made
+            return _State(self._tiers, self._statements, self._changes)
 
     def ready(self, raw: ox.Store) -> bool:
-        """Are the caches current, so that a check is only dictionary look-ups (the API then
-        answers on its event loop instead of a worker thread)?"""
-        with self._lock:
-            return (
-                self._stamp == self._store_stamp(raw)
-                and self._tiers is not None
-                and self._statements is not None
-                and self._changes is not None
-                and self._book_file() == self._book_stamp
-            )
+        """Are the caches current, so that a check is only dictionary look-ups?"""
+        return self._current(raw, fill=False) is not None
 
     def warm(self, raw: ox.Store) -> None:
         """Fill every cache (graph and statement tiers, the grant book)."""
-        self.statements(raw)
-        self.changes(raw)
+        self._current(raw)
 
     def tiers(self, raw: ox.Store) -> dict:
-        with self._lock:
-            self._fresh(raw)
-            if self._tiers is None:
-                self._tiers = graph_tiers(raw, self.policy)
-            return self._tiers
+        return self._current(raw).tiers
 
     def statements(self, raw: ox.Store) -> tuple[dict, dict]:
-        tiers = self.tiers(raw)
-        with self._lock:
-            if self._statements is None:
-                self._statements = statement_tiers(raw, tiers, self.policy)
-            return self._statements
+        return self._current(raw).statements
 
     def changes(self, raw: ox.Store) -> list[Change]:
         """Every change of the grant book, reconciled with the store (cached while neither
         the store nor the book's file changed; reconciling is idempotent)."""
-        with self._lock:
-            self._fresh(raw)
-            if self._changes is None or self._book_file() != self._book_stamp:
-                self._changes = self.book.changes(raw)
-                self._book_stamp = self._book_file()  # after the write a reconcile may make
-            return self._changes
+        return self._current(raw).changes
 
     def _book_file(self) -> tuple | None:
         try:
@@ -162,13 +176,14 @@ class Decider:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
-    def resolve(self, raw: ox.Store, resource: str) -> ResourceTier:
+    def resolve(self, raw: ox.Store, resource: str, state: _State | None = None) -> ResourceTier:
+        state = state or self._current(raw)
         return resolve(
             raw,
             self.policy,
             resource,
-            tiers_of=lambda: self.tiers(raw),
-            statements_of=lambda: self.statements(raw),
+            tiers_of=lambda: state.tiers,
+            statements_of=lambda: state.statements,
         )
 
     # -- who -----------------------------------------------------------------------------
@@ -198,12 +213,32 @@ class Decider:
 
     # -- deciding ------------------------------------------------------------------------
 
-    def check(self, raw: ox.Store, subject: Subject, action: str, resource: str) -> dict:
+    def try_check(self, raw: ox.Store, subject: Subject, action: str, resource: str) -> dict | None:
+        """:meth:`check` when the caches are current (look-ups only: the API answers on its
+        event loop), else ``None`` (the caller runs :meth:`check` on a worker thread)."""
+        state = self._current(raw, fill=False)
+        return None if state is None else self.check(raw, subject, action, resource, state)
+
+    def check(
+        self,
+        raw: ox.Store,
+        subject: Subject,
+        action: str,
+        resource: str,
+        state: _State | None = None,
+    ) -> dict:
         """Permit or deny ``action`` (a name or IRI) on ``resource`` for ``subject``, with
         the reasons and the chain of every grant of the principal on the resource."""
         action_iri = self.policy.action(action)
-        target = self.resolve(raw, resource)
-        grants = self._grants(raw, subject.principal, target.iri)
+        state = state or self._current(raw)
+        target = self.resolve(raw, resource, state)
+        grants = [
+            c
+            for c in state.changes
+            if c.principal == subject.principal
+            and c.resource == target.iri
+            and c.status != "withdrawn"
+        ]
         out = {
             "principal": subject.principal,
             "roles": [r.name for r in subject.roles],
@@ -285,13 +320,6 @@ class Decider:
             f"{grain}: the grant caps reads of {target.iri} at {grain}"
         )
         return False, because, "grant"
-
-    def _grants(self, raw: ox.Store, principal: str, resource: str) -> list[Change]:
-        return [
-            c
-            for c in self.changes(raw)
-            if c.principal == principal and c.resource == resource and c.status != "withdrawn"
-        ]
 
     def _sentence(self, change: Change) -> str:
         status = change.status

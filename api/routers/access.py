@@ -36,6 +36,9 @@ from semcrm.ontology.errors import SemcrmError
 from semcrm.ontology.store import KnowledgeStore
 
 router = APIRouter(tags=["access"])
+#: seconds the server trusts its reading of the store's stamp (the grant book is checked
+#: on every request): a tier override or an ingest reaches checks within this time
+STORE_TTL = 0.05
 StoreDep = Annotated[KnowledgeStore, Depends(get_store)]
 
 
@@ -58,7 +61,9 @@ async def get_decider(request: Request) -> Decider:
     if decider is None:
         access = get_access(request)
         policy = await run_in_threadpool(lambda: access.policy)  # loads the ontology once
-        decider = state.access_decider = Decider(policy, access.keys, state.settings.data)
+        decider = state.access_decider = Decider(
+            policy, access.keys, state.settings.data, store_ttl=STORE_TTL
+        )
     return decider
 
 
@@ -100,10 +105,8 @@ async def access_check(
     """Permit or deny, with the chain of reasons and of every grant involved."""
     raw = request.app.state.store.oxigraph
     subject, _ = _subject(request, decider, caller, body.principal)
-    if decider.ready(raw):  # look-ups only: answer on the event loop, no thread hop
-        answer = decider.check(raw, subject, body.action, body.resource)
-    else:  # the store or the grant book changed: refill the caches on a worker thread
-        await run_in_threadpool(decider.warm, raw)
+    answer = decider.try_check(raw, subject, body.action, body.resource)  # look-ups only
+    if answer is None:  # the store or the grant book changed: refill on a worker thread
         answer = await run_in_threadpool(decider.check, raw, subject, body.action, body.resource)
     return JSONResponse(answer)  # plain JSON already: no response-model pass
 
