@@ -371,11 +371,19 @@ def main() -> None:
         checks = bench_checks(data, built, args, key_file, private_key)
         overhead = bench_overhead(data, built, args)
 
-    result = {"checks": checks, "overhead": overhead, "cpus": os.cpu_count()}
+    result = {
+        "checks": checks,
+        "overhead": overhead,
+        "cpus": os.cpu_count(),
+        "load_average_1m": os.getloadavg()[0],  # other work on the machine skews latency
+    }
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"POST /access/check ({args.requests} requests per level, {os.cpu_count()} CPUs)")
+    print(
+        f"POST /access/check ({args.requests} requests per level, {os.cpu_count()} CPUs, "
+        f"load average {result['load_average_1m']:.1f} at the end)"
+    )
     for how, rows in checks.items():
         for r in rows:
             verdict = "meets" if r["p99_ms"] <= TARGET_P99_MS else "misses"
