@@ -238,7 +238,7 @@ def find_people(
         for e in f.evidence
     ]
     _roles_from_cues(interaction, flow, people, role_cues, spans_by_key, windows, aliases)
-    _roles_from_signals(text, people, signals, spans_by_key)
+    _roles_from_signals(text, people, signals, spans_by_key, windows)
     for fact in people.values():
         _finish_roles(text, fact, signals, windows.get(fact.key, []))
     _decision_lies_elsewhere(people)
@@ -295,9 +295,14 @@ def _decision_lies_elsewhere(people: dict[str, PersonFact]) -> None:
 def _champion(
     interaction: Interaction, people: dict[str, PersonFact], signals: list[Signal]
 ) -> None:
-    """The customer's champion: the present customer-side person who speaks most and moves
-    the purchase forward (asks for a proposal, a case, a trial or a quote), when the decision
+    """The customer's champion: the participant who relays the deal to an absent decider
+    (:func:`_relay`); else the present customer-side person who speaks most and moves the
+    purchase forward (asks for a proposal, a case, a trial or a quote), when the decision
     lies with someone else. Marked only when such a person stands out."""
+    relay = _relay(interaction, people)
+    if relay is not None:
+        _make_champion(relay)
+        return
     moving = {
         str(INTENT[n])
         for n in ("evaluate_purchase", "request_information", "request_technical_solution")
@@ -328,10 +333,56 @@ def _champion(
     if not candidates or not someone_else_decides:
         return
     best = max(candidates, key=lambda f: turns.get(f.key, 0))
-    if len(best.roles) < MAX_ROLES:
-        best.roles.insert(0, str(ROLE["champion"]))
+    _make_champion(best)
+
+
+def _make_champion(fact: PersonFact) -> None:
+    if str(ROLE["champion"]) in fact.roles:
+        return
+    if len(fact.roles) < MAX_ROLES:
+        fact.roles.insert(0, str(ROLE["champion"]))
     else:
-        best.roles[-1] = str(ROLE["champion"])
+        fact.roles[-1] = str(ROLE["champion"])
+
+
+def _relay(interaction: Interaction, people: dict[str, PersonFact]) -> PersonFact | None:
+    """The customer-side participant who carries the deal to an absent decider: the one who
+    speaks of them ("If the pilot numbers are good, I can put them in front of her", "樊院长对
+    产教融合特别看重") or, in minutes, is named beside them ("[X]提到“[Y]最关心…”"). Not the
+    economic buyer themself; the one who relays most."""
+    buyer, hidden = str(ROLE["economic_buyer"]), str(ROLE["hidden_influencer"])
+    text = interaction.text
+    counts: dict[str, int] = {}
+    for absent in people.values():
+        if absent.present or absent.side != CUSTOMER or hidden not in absent.roles:
+            continue
+        for e in absent.evidence:
+            turn = interaction.turn_at(e.start)
+            if turn is None:
+                continue
+            if turn.speaker:
+                key = person_key(turn.speaker)
+                relays = [
+                    f for f in people.values() if f.key == key or turn.speaker in f.speaker_labels
+                ]
+            else:
+                left = max(text.rfind(m, turn.start, e.start) for m in _SENTENCE_ENDS) + 1
+                rights = [
+                    i for i in (text.find(m, e.end, turn.end) for m in _SENTENCE_ENDS) if i != -1
+                ]
+                right = min(rights) if rights else turn.end
+                relays = [
+                    f
+                    for f in people.values()
+                    if f is not absent
+                    and any(max(left, turn.start) <= x.start < right for x in f.evidence)
+                ]
+            for f in relays:
+                if f.present and f.side == CUSTOMER and buyer not in f.roles:
+                    counts[f.key] = counts.get(f.key, 0) + 1
+    if not counts:
+        return None
+    return people[max(counts, key=lambda k: counts[k])]
 
 
 def _titles_next_to(
@@ -604,6 +655,7 @@ def _roles_from_signals(
     people: dict[str, PersonFact],
     signals: list[Signal],
     spans: list[tuple[int, int, str]],
+    windows: dict[str, list[tuple[int, int]]],
 ) -> None:
     for signal in signals:
         if signal.person is None or signal.person not in people:
@@ -612,6 +664,14 @@ def _roles_from_signals(
         low, high = _scope(text, signal)
         if any(key != signal.person and low <= start and end <= high for start, end, key in spans):
             continue  # "最后拍板还得[PERSON-…]": the sentence is about someone else
+        ev = signal.evidence
+        if any(
+            a <= ev.start and ev.end <= b
+            for key, spans_of in windows.items()
+            if key != signal.person
+            for a, b in spans_of
+        ):
+            continue  # "…a guy named [X]. … so effectively he decides": about [X]
         role = _signal_role(signal, fact.present)
         if role is not None:
             _add_role(fact, ROLE[role], signal.evidence)
