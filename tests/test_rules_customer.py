@@ -135,6 +135,105 @@ def test_rule_intent_from_objection(world):
     )
 
 
+SIGNAL = """
+        :{name} a semcrm:IntentSignal ; semcrm:intent intent:{intent} ; semcrm:confidence {c} ;
+           semcrm:negated false ; semcrm:inInteraction :x ; semcrm:bySide semcrm:CustomerSide .
+"""
+
+
+def signal(name: str, intent: str, confidence: float = 0.75) -> str:
+    return SIGNAL.format(name=name, intent=intent, c=confidence)
+
+
+def test_rule_existing_customer_from_intent(world):
+    """IF a customer has a renewal, trade-in/upgrade, complaint escalation or refund intent THEN it
+    is an existing customer; an evaluation alone does not make one."""
+    renewing = derive(world, ":x semcrm:customer :acme ." + signal("s", "renewal"))
+    assert fact("acme", "type", S + "ExistingCustomer") not in renewing  # rdf:type, not semcrm
+    assert (
+        "https://example.org/acme",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        S + "ExistingCustomer",
+    ) in renewing
+    evaluating = derive(world, ":x semcrm:customer :acme ." + signal("s", "evaluate_purchase"))
+    assert not any(o == S + "ExistingCustomer" for _, _, o in evaluating)
+
+
+def test_rule_churn_risk_of_existing_customer(world):
+    """IF an existing customer signals churn THEN it is a churn risk; the same signal from a
+    prospect (no renewal, upgrade, complaint or refund) gives no churn risk."""
+    existing = derive(
+        world, ":x semcrm:customer :acme ." + signal("r", "renewal") + signal("c", "churn_risk")
+    )
+    confidence, rules = existing[fact("acme", "hasIntent", INTENT + "churn_risk")]
+    # 0.9 x the signal's 0.75 x how sure the customer is an existing one (its renewal, 0.675)
+    assert confidence == pytest.approx(0.9 * 0.75 * 0.675)
+    assert rules == ["churn-risk-of-existing-customer"]
+    prospect = derive(world, ":x semcrm:customer :acme ." + signal("c", "churn_risk"))
+    assert fact("acme", "hasIntent", INTENT + "churn_risk") not in prospect
+
+
+def test_rule_churn_risk_from_objection_of_existing_customer(world):
+    """IF an existing customer objects with a cause that implies churn (a competitive
+    alternative) THEN it is a churn risk (weight 0.6); from a prospect it is not."""
+    objection = """
+        :o a semcrm:Objection ; semcrm:objectionCause objection:competitive_alternative ;
+           semcrm:confidence 0.75 ; semcrm:inInteraction :x ; semcrm:bySide semcrm:CustomerSide .
+    """
+    existing = derive(
+        world, ":x semcrm:customer :acme ." + signal("r", "complaint_escalation") + objection
+    )
+    confidence, rules = existing[fact("acme", "hasIntent", INTENT + "churn_risk")]
+    assert rules == ["churn-risk-from-objection-of-existing-customer"]
+    assert confidence == pytest.approx(0.6 * 0.75 * 0.675)
+    prospect = derive(world, ":x semcrm:customer :acme ." + objection)
+    assert fact("acme", "hasIntent", INTENT + "churn_risk") not in prospect
+
+
+def test_rule_support_request_of_existing_customer(world):
+    """IF an existing customer reports a problem THEN it is a support request, even while it
+    also evaluates something new."""
+    derived = derive(
+        world,
+        ":x semcrm:customer :acme ."
+        + signal("r", "refund_compensation")
+        + signal("e", "evaluate_purchase")
+        + signal("p", "support_request", 0.8),
+    )
+    confidence, rules = derived[fact("acme", "hasIntent", INTENT + "support_request")]
+    assert confidence == pytest.approx(0.9 * 0.8 * 0.675)
+    assert rules == ["support-request-of-existing-customer"]
+
+
+def test_rule_support_request_outside_a_purchase(world):
+    """IF a customer with nothing from the vendor yet reports a problem outside a buying
+    conversation THEN it is a support request; inside one (evaluating, procuring) the problem is
+    the pain the purchase should solve, not a support request."""
+    plain = derive(world, ":x semcrm:customer :acme ." + signal("p", "support_request", 0.8))
+    confidence, rules = plain[fact("acme", "hasIntent", INTENT + "support_request")]
+    assert confidence == pytest.approx(0.72) and rules == ["support-request-outside-a-purchase"]
+    for buying in ("evaluate_purchase", "formal_procurement"):
+        derived = derive(
+            world,
+            ":x semcrm:customer :acme ." + signal("b", buying) + signal("p", "support_request"),
+        )
+        assert fact("acme", "hasIntent", INTENT + "support_request") not in derived, buying
+
+
+def test_rule_evaluate_purchase_from_competitor(world):
+    """IF a customer's interaction names a competitor, outside a renewal, a complaint or a
+    refund THEN the customer is comparing offers (weight 0.55); at a renewal it is not."""
+    derived = derive(world, ":x semcrm:customer :acme ; semcrm:mentionsCompetitor :rival .")
+    confidence, rules = derived[fact("acme", "hasIntent", INTENT + "evaluate_purchase")]
+    assert confidence == pytest.approx(0.55) and rules == ["evaluate-purchase-from-competitor"]
+    for relation in ("renewal", "complaint_escalation", "refund_compensation"):
+        derived = derive(
+            world,
+            ":x semcrm:customer :acme ; semcrm:mentionsCompetitor :rival ." + signal("s", relation),
+        )
+        assert fact("acme", "hasIntent", INTENT + "evaluate_purchase") not in derived, relation
+
+
 def test_rule_objection_raised(world):
     """IF the customer (not the vendor) makes an objection THEN the customer raised that objection cause."""
     derived = derive(

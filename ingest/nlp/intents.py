@@ -15,6 +15,7 @@ and tested without training anything.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -26,6 +27,10 @@ from semcrm.ingest.classify.prediction import IntentClassifier, Prediction
 COMPONENT = "semcrm_intents"
 #: Sentences shorter than this (in characters, after trimming) are not classified.
 MIN_CHARS = 2
+#: Sentences with less content than this are not classified either: a Chinese character
+#: counts one, a Latin word two. Fragments ("快充？", "在吗？？", "Two months.") carry no
+#: intent of their own, and a classifier forced to name one for them guesses.
+MIN_CONTENT = 5
 
 if not Doc.has_extension("intents"):
     Doc.set_extension("intents", default=None)
@@ -75,6 +80,16 @@ class IntentTagger:
         return docs
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def content(sentence: str) -> int:
+    """Chinese characters plus two per Latin word: how much a sentence says."""
+    return sum(1 for c in sentence if "\u4e00" <= c <= "\u9fff") + 2 * len(
+        _LATIN_WORD.findall(sentence)
+    )
+
+
 def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
     """The character spans of ``doc``'s sentences without surrounding white space
     (``text`` is ``doc.text``)."""
@@ -85,7 +100,7 @@ def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        if end - start >= MIN_CHARS:
+        if end - start >= MIN_CHARS and content(text[start:end]) >= MIN_CONTENT:
             out.append((start, end))
     return out
 
