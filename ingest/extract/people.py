@@ -238,10 +238,10 @@ def find_people(
         for e in f.evidence
     ]
     _roles_from_cues(interaction, flow, people, role_cues, spans_by_key, windows, aliases)
-    _roles_from_signals(text, people, signals, spans_by_key, windows)
+    deferring = _roles_from_signals(text, people, signals, spans_by_key, windows)
     for fact in people.values():
         _finish_roles(text, fact, signals, windows.get(fact.key, []))
-    _decision_lies_elsewhere(people)
+    _decision_lies_elsewhere(people, deferring)
     if interaction.kind == "event_log":
         # a person a device or app log names (a ticket's contact, a form's applicant) uses it
         for fact in people.values():
@@ -270,10 +270,14 @@ TOP_TITLES = {
 }
 
 
-def _decision_lies_elsewhere(people: dict[str, PersonFact]) -> None:
+def _decision_lies_elsewhere(
+    people: dict[str, PersonFact], deferring: set[str] = frozenset()
+) -> None:
     """A middle-management title (主任, 总监, director) suggests the budget, but when the text
     credits someone else with the decision ("最后他签字", "needs sign-off from [X]", an absent
-    decider), a present person whose only claim is such a title is not the economic buyer."""
+    decider), a present person whose only claim is such a title is not the economic buyer;
+    nor is anyone, whatever the title, who says the decision is someone else's
+    (``deferring``: "最后拍板还得我们董事长[X]")."""
     buyer = str(ROLE["economic_buyer"])
     deciders = {
         f.key
@@ -286,7 +290,7 @@ def _decision_lies_elsewhere(people: dict[str, PersonFact]) -> None:
             and fact.side == CUSTOMER
             and buyer in fact.roles
             and not fact.role_evidence.get(buyer)
-            and not TOP_TITLES & set(fact.titles)
+            and (fact.key in deferring or not TOP_TITLES & set(fact.titles))
             and deciders - {fact.key}
         ):
             fact.roles.remove(buyer)
@@ -656,13 +660,18 @@ def _roles_from_signals(
     signals: list[Signal],
     spans: list[tuple[int, int, str]],
     windows: dict[str, list[tuple[int, int]]],
-) -> None:
+) -> set[str]:
+    """Roles from what people say themselves; returns the people who, in their own words,
+    give the decision to someone else ("最后拍板还得我们董事长[X]")."""
+    deferring: set[str] = set()
     for signal in signals:
         if signal.person is None or signal.person not in people:
             continue
         fact = people[signal.person]
         low, high = _scope(text, signal)
         if any(key != signal.person and low <= start and end <= high for start, end, key in spans):
+            if signal.kind == "decision" and not signal.negated:
+                deferring.add(signal.person)
             continue  # "最后拍板还得[PERSON-…]": the sentence is about someone else
         ev = signal.evidence
         if any(
@@ -675,6 +684,7 @@ def _roles_from_signals(
         role = _signal_role(signal, fact.present)
         if role is not None:
             _add_role(fact, ROLE[role], signal.evidence)
+    return deferring
 
 
 def _signal_role(signal: Signal, present: bool) -> str | None:
