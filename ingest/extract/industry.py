@@ -56,6 +56,9 @@ _EN_STOP = {
     "main", "many", "few", "one", "two", "three", "very", "also", "just", "from", "about",
     "both", "each", "every", "either", "than", "into", "over", "under", "support", "have",
     "has", "had", "will", "would", "could", "should", "what", "which", "where", "when",
+    "senior", "junior", "major", "minor", "current", "former", "existing", "overall", "total",
+    "entire", "whole", "full", "high", "low", "good", "great", "best", "better", "top", "key",
+    "same", "own", "only", "real", "whose", "like",
 }  # fmt: skip
 
 
@@ -161,6 +164,8 @@ class IndustryLinker:
         for mention in mentions:
             if mention.kind != "industry" or mention.concept not in path:
                 continue
+            if len(self.chain(mention.concept)) < 2:
+                continue  # a section's broad word ("energy"): any modifier is noise
             if sides.get(mention.evidence.turn) == VENDOR:
                 continue
             start, end = mention.evidence.start, mention.evidence.end
@@ -199,11 +204,13 @@ def _modifier_start(text: str, start: int) -> int | None:
         return start - length if length >= 2 else None
     match = re.search(r"(?<![\w-])([a-z][a-z-]{3,}) $", text[max(0, start - 40) : start])
     word = match.group(1) if match else ""
-    if not word or word in _EN_STOP or word.endswith("ly") or _EN_NUMBER.match(word):
+    if not word or word in _EN_STOP or _EN_NUMBER.match(word) or _EN_NOT_MODIFIER.search(word):
         return None
     return start - len(match.group(1)) - 1
 
 
+#: Word endings of adverbs, verb forms, plurals and superlatives, rarely noun modifiers.
+_EN_NOT_MODIFIER = re.compile(r"(?:ly|ed|ing|est|[^s]s)$")
 _EN_NUMBER = re.compile(
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|"
     r"hundred|thousand|million|dozen|several|first|second|third)(?:-\w+)?$"

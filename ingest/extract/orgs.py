@@ -297,7 +297,8 @@ def _self_reference(found: _Candidates, interaction: Interaction, side_of) -> No
                 found.add(name, match.end(), 1.0, other[side] if flip else side)
     for match in _EN_POSSESSIVE.finditer(text):
         name = strip_leading(match.group(1))
-        if side_of(match.start()) == CUSTOMER and (" " in name or "&" in name):
+        # "Ashby & Quill's guests": a firm-like name (a person's two-word name is not one)
+        if side_of(match.start()) == CUSTOMER and ("&" in name or name.count(" ") >= 2):
             found.add(name, match.end(1) - len(name), 0.5, CUSTOMER)
     for match in _ADDRESSED.finditer(text):
         if ZH_ORG.search(match.group("org")) or EN_ORG.search(match.group("org")):
