@@ -208,12 +208,25 @@ def find_people(
             _add_role(fact, ROLE[department], fact.evidence[-1])
 
     # Senior titles with no name beside them are people too: "最后由董事长审批", "their CEO";
-    # not the board or a meeting ("董事会", "院长办公会") nor a table's column heading.
+    # so is any title that must approve or be consulted ("法务要看一下", "needs sign-off from
+    # our controller"); not the board or a meeting ("董事会", "院长办公会") nor a table's
+    # column heading.
     named = [(start, end) for start, end, _, _ in person_spans]
+    shaping = {str(ROLE[n]) for n in ("economic_buyer", "hidden_influencer", "blocker")}
     for t_start, t_end in title_spans:
         phrase = text[t_start:t_end]
+        consulted = (
+            any(
+                role in shaping
+                and not negated
+                and (0 <= c_start - t_end <= 6 or 0 <= t_start - c_end <= 12)
+                for c_start, c_end, role, negated in role_cues
+            )
+            and _OWNED_OR_SUBJECT.search(text[max(0, t_start - 6) : t_start]) is not None
+            and not _OUTSIDE_ROLES & set(title_roles(phrase)[1])
+        )
         if (
-            not SENIOR.search(phrase)
+            not (SENIOR.search(phrase) or consulted)
             or (t_start, t_end) in claimed
             or any(abs(t_end - s0) <= 2 or abs(t_start - e0) <= 3 for s0, e0 in named)
             or _organ_or_heading(text, t_start, t_end)
@@ -405,7 +418,9 @@ def _titles_next_to(
     out = []
     for t_start, t_end in title_spans:
         before = 0 <= start - t_end <= 16 and _BEFORE_LINK.fullmatch(text[t_end:start])
-        after = 0 <= t_start - end <= 14 and _AFTER_LINK.fullmatch(text[end:t_start])
+        after = (0 <= t_start - end <= 14 and _AFTER_LINK.fullmatch(text[end:t_start])) or (
+            0 <= t_start - end <= 30 and _AFTER_LINK_WORDS.fullmatch(text[end:t_start])
+        )
         if before:
             left = t_start
             if start - t_end <= 2:
@@ -431,6 +446,12 @@ _AFTER_LINK = re.compile(
     r"|是|我们的|我们|咱们)*",
     re.I,
 )
+# "[X], our pharmacy director": up to two words of the title's own before the matched title
+_AFTER_LINK_WORDS = re.compile(
+    r"[\s,，(（—-]*(?:(?:is|was|who is|who's|started as|joined as|works as|serves as|is now|as)\s+)?"
+    r"(?:our|their|your|the)\s+(?:[a-z&-]+\s+){0,2}",
+    re.I,
+)
 _PRONOUN_TITLE = re.compile(r"(?:he|she)(?:'s|’s| is| was)\s+(?:our|their|your|the)?\s*", re.I)
 _PRONOUN_START = re.compile(r"\s*(?:[-—–]\s*)?(?:he|she|him|her)\b|\s*[他她](?!们)", re.I)
 _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]|\.(?=\s)")
@@ -451,6 +472,14 @@ def _mention_window(text: str, start: int, end: int, limit: int) -> tuple[int, i
         if not _PRONOUN_START.match(following) or "[PERSON-" in following[:4]:
             return left, match.start() + 1
     return left, min(right, limit)
+
+
+# A title standing for a person of its own: after "our"/"我们", or opening its clause.
+_OWNED_OR_SUBJECT = re.compile(
+    r"(?:\bour|\btheir|\bthe|我们的?|咱们的?|他们的?|公司的?)\s*$|(?:^|[，,。；;：:！？!?\n]\s*)$",
+    re.I,
+)
+_OUTSIDE_ROLES = {str(ROLE["vendor_rep"]), str(ROLE["third_party"])}
 
 
 def _organ_or_heading(text: str, start: int, end: int) -> bool:
@@ -752,6 +781,12 @@ def _finish_roles(
         # a hidden node and the one part they play in the decision, the deciding part first
         others = [r for r in fact.roles if r != hidden]
         others.sort(key=lambda r: _HIDDEN_PARTNER.index(r) if r in _HIDDEN_PARTNER else 9)
+        blocker = str(ROLE["blocker"])
+        if blocker in others and fact.role_evidence.get(blocker):
+            # resisting, said in so many words ("给否的"), tells more than a title's budget
+            others.remove(blocker)
+            if not fact.role_evidence.get(str(ROLE["economic_buyer"])):
+                others.insert(0, blocker)
         fact.roles = [hidden, *others[: MAX_ROLES - 1]]
     else:
         fact.roles = fact.roles[:MAX_ROLES]
