@@ -15,7 +15,8 @@ for bearer JWTs.
    clients per level, after a warm-up. Printed: median, p90, p99 and max latency per level
    against the 10 ms p99 target, and the throughput; then the same for a caller's own check
    with a bearer JWT (signature verified on every request); and, as the floor of the HTTP
-   stack on this machine, the same load POSTed to a path with no route (a 404).
+   stack on this machine, the same load POSTed to a path with no route (a 404); and the
+   decision alone, `Decider.check` in process over the same mix, without HTTP.
 2. **Enforcement overhead**: the same SPARQL queries and customer-context requests, one at a
    time, against a server with ``auth=off`` and then one with ``auth=keys`` (the store has
    one writer, so the two run one after the other), with an analyst and an agent key (and
@@ -349,6 +350,33 @@ def bench_overhead(data: Path, built: dict, args) -> dict:
     return {"medians": runs, "first_request_ms": cold}
 
 
+def bench_in_process(data: Path, built: dict, count: int) -> dict:
+    """The decision alone, without HTTP: :meth:`Decider.check` over the same mix of checks
+    (caches warm, as in the server), in this process."""
+    from semcrm.api.access.decisions import Decider
+    from semcrm.api.access.keys import KeyStore
+    from semcrm.api.access.policy import load_policy
+    from semcrm.ontology.loader import load_ontology
+    from semcrm.ontology.store import KnowledgeStore
+
+    policy = load_policy(load_ontology([data / "ontology"]))
+    with KnowledgeStore(data, read_only=True) as store:
+        raw = store.oxigraph
+        decider = Decider(policy, KeyStore(data), data, store_ttl=0.05)
+        decider.warm(raw)
+        latencies = []
+        for body in check_bodies(built, count):
+            start = time.perf_counter()
+            decider.check(raw, decider.subject(body["principal"]), body["action"], body["resource"])
+            latencies.append((time.perf_counter() - start) * 1000)
+    return {
+        "requests": count,
+        "median_ms": statistics.median(latencies),
+        "p99_ms": _pct(latencies, 99),
+        "max_ms": max(latencies),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=3000)
@@ -370,9 +398,11 @@ def main() -> None:
         )
         checks = bench_checks(data, built, args, key_file, private_key)
         overhead = bench_overhead(data, built, args)
+        alone = bench_in_process(data, built, args.requests)
 
     result = {
         "checks": checks,
+        "decision_in_process": alone,
         "overhead": overhead,
         "cpus": os.cpu_count(),
         "load_average_1m": os.getloadavg()[0],  # other work on the machine skews latency
@@ -396,6 +426,11 @@ def main() -> None:
                 f"statuses {r['statuses']}  "
                 f"-> {verdict} the {TARGET_P99_MS:g} ms p99 target"
             )
+    print(
+        f"  the decision alone, in process (Decider.check, warm caches, {alone['requests']} "
+        f"checks): median {alone['median_ms']:.3f} ms  p99 {alone['p99_ms']:.3f} ms  "
+        f"max {alone['max_ms']:.3f} ms"
+    )
     print(
         f"enforcement overhead (median of {args.repeat} sequential requests, interleaved "
         "across the servers; ratio to auth off)"
