@@ -144,3 +144,30 @@ def test_curating_a_head_noun_changes_extraction_without_code(shipped):
     finally:
         graph.remove(added)
     assert "岚拓巡检舱" in after
+
+
+def sided(lexicon, *turns_and_sides):
+    turns = [t for t, _ in turns_and_sides]
+    sides = {i: side for i, (_, side) in enumerate(turns_and_sides)}
+    mentions = find_products(interaction(*turns), [], [], lexicon, [], sides)
+    return {m.text for m in mentions if m.kind == "product"}
+
+
+def test_a_generic_name_is_an_offering_only_when_offered_or_asked_for(lexicon):
+    """Type constraint by side: the vendor's "our …" and the customer's "your …" are offerings;
+    the customer's own systems named generically are not."""
+    products = sided(
+        lexicon,
+        ("我们的仓储管理平台可以直接对接。", "vendor"),
+        ("你们那个库存预警模块怎么收费？", "customer"),
+        ("数据要能从我们的财务系统里取，还要对接现有的核心系统。", "customer"),
+    )
+    assert {"仓储管理平台", "库存预警模块"} <= products
+    assert not {"财务系统", "核心系统"} & products
+
+
+def test_a_quoted_brand_belongs_to_the_name(lexicon):
+    products = sided(
+        lexicon, ("平台须兼容采购人现有“澄湾”计费系统（V2.1），提供接口。", "customer")
+    )
+    assert "“澄湾”计费系统（V2.1）" in products

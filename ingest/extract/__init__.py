@@ -167,7 +167,12 @@ class Extractor:
         ]
         parties = [o.name for o in (customer, vendor) if o is not None]
         mentions += find_products(
-            interaction, curated, parties, self._products, [o.name for o in organisations]
+            interaction,
+            curated,
+            parties,
+            self._products,
+            [o.name for o in organisations],
+            sides,
         )
         for competitor in (m for m in mentions if m.kind == "competitor"):
             organisations.append(

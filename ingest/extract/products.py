@@ -418,7 +418,7 @@ class _Found:
     kind: str  # "product" or "competitor"
     start: int  # offsets in the turn
     end: int
-    strong: bool = True  # False: a short form, reported only where it stands alone
+    head: int = -1  # for a Chinese name, where its head noun starts
 
 
 def _latin_names(sentence: str, pats: _Patterns, brands: set[str]) -> list[_Found]:
@@ -540,6 +540,11 @@ def _zh_names(sentence: str, pats: _Patterns, bounds: set[int]) -> list[_Found]:
             while s > 0 and re.match(r"[A-Za-z0-9.\-]", sentence[s - 1]):
                 s -= 1
             start = s
+        # a quoted brand written onto the name: “清源”营业收费系统
+        quoted = re.search(
+            r"[“\"「][\u4e00-\u9fffA-Za-z0-9]{1,8}[”\"」]$", sentence[max(0, start - 10) : start]
+        )
+        expansion_start = start
         # read the name back from the head, word by word, up to a stop word
         words = jieba.posseg.lcut(sentence[start:h0], HMM=True)
         kept = 0
@@ -556,6 +561,8 @@ def _zh_names(sentence: str, pats: _Patterns, bounds: set[int]) -> list[_Found]:
                 break
             kept += len(word)
         start = h0 - kept
+        if quoted and start == expansion_start:
+            start -= len(quoted.group())
         modifier = sentence[start:h0].strip(" .-")
         if len(modifier) < 2 or modifier in _GENERIC or modifier.isdigit():
             continue
@@ -567,8 +574,61 @@ def _zh_names(sentence: str, pats: _Patterns, bounds: set[int]) -> list[_Found]:
         version = re.match(r"\s?(?:[（(]\s*)?V?[0-9]+(?:\.[0-9]+)*(?:\s*[）)])?", sentence[h1:])
         if version and re.search(r"[0-9]", version.group()):
             end += len(version.group())
-        out.append(_Found("product", sentence.index(modifier, start), end))
+        out.append(_Found("product", sentence.index(modifier, start), end, h0))
     return out
+
+
+#: Before a generic name: the vendor's offering when the vendor says it ...
+_VENDOR_OFFER = re.compile(
+    r"(?:我们的|我们有|我们也有|我们还有|我们这套|我们这个|配套的|可以提供|推荐)\s*$"
+)
+#: ... or the customer does, about the vendor ...
+_CUSTOMER_ASKS = re.compile(r"(?:你们的|你们那个|你们这个|你们那套|贵司的|你们有没有)\s*$")
+#: ... or a purchase either side speaks of; other generic names are the customer's own systems.
+_BUYING = re.compile(r"(?:一套|采购|购买|配套|上线|上一套|新上|报价|买)\s*$")
+#: The customer's own systems ("我们现有的SCADA", "院内HIS").
+_OWN = re.compile(r"(?:现有的?|原有的?|院内|我们的|我们|自己的)\s*$")
+
+
+def _generic(modifier: str) -> bool:
+    """True when a Chinese modifier is made of dictionary words only (设备健康, 核心), no brand:
+    no Latin, no digit and no run of single characters jieba could not place in a word."""
+    import jieba
+
+    from semcrm.ingest.pii.lexicon import is_common_word
+
+    if re.search(r"[A-Za-z0-9“”\"「」]", modifier):
+        return False
+    singles = 0
+    for word in jieba.lcut(modifier, HMM=False):
+        if len(word) == 1:
+            singles += 1
+            if singles >= 2:
+                return False  # 驰湃, 衡川: an unknown word, a brand
+        else:
+            singles = 0
+            if not is_common_word(word):
+                return False
+    return True
+
+
+def _in_play(sentence: str, found: _Found, side: str) -> bool:
+    """A branded Chinese name always counts; a generic one (设备健康云, 海外仓模块) only as an
+    offering: the vendor's "our …", the customer's "your …", or a purchase."""
+    if not _generic(sentence[found.start : found.head]):
+        return True
+    if (
+        found.start > 0
+        and sentence[found.start - 1] in "“「《"
+        and sentence[found.end : found.end + 1] in ("”", "」", "》")
+    ):
+        return True  # written in quotation marks: a name
+    before = sentence[max(0, found.start - 8) : found.start]
+    if side == "vendor" and _VENDOR_OFFER.search(before):
+        return True
+    if side != "vendor" and _CUSTOMER_ASKS.search(before):
+        return True
+    return _BUYING.search(before) is not None
 
 
 def _log_values(sentence: str) -> list[_Found]:
@@ -639,6 +699,7 @@ def find_products(
     parties: Iterable[str],
     lexicon: ProductLexicon | None = None,
     organisations: Iterable[str] = (),
+    sides: dict[int, str] | None = None,
 ) -> list[Mention]:
     """Product and competitor mentions by shape and context.
 
@@ -648,6 +709,9 @@ def find_products(
         parties: names of the customer and the vendor (never competitors).
         lexicon: the ontology's product vocabulary (:meth:`ProductLexicon.from_ontology`).
         organisations: names of every organisation found (a product only as a product's brand).
+        sides: the side of each turn (``"customer"``, ``"vendor"`` ...): a generic name is an
+            offering when the vendor says "our …" or the customer "your …", and the customer's
+            "our …" is its own infrastructure.
     """
     lexicon = lexicon or ProductLexicon()
     pats = lexicon.patterns
@@ -677,8 +741,15 @@ def find_products(
         bounds = turn_bounds[turn.index]
         local: list[_Found] = []
         local += _latin_names(sentence, pats, set())
-        local += _zh_names(sentence, pats, bounds) if bounds else []
+        side = (sides or {}).get(turn.index, "unknown")
+        local += [
+            f
+            for f in (_zh_names(sentence, pats, bounds) if bounds else [])
+            if _in_play(sentence, f, side)
+        ]
         for m in pats.category.finditer(sentence):
+            if side == "customer" and _OWN.search(sentence[max(0, m.start() - 6) : m.start()]):
+                continue  # "集团现有的SCADA": the customer's own infrastructure
             start = m.start()
             if _has_cjk(m.group()[:1]):  # "LPR车牌识别": a Latin code written onto it
                 while start > 0 and re.match(r"[A-Za-z0-9\-]", sentence[start - 1]):
@@ -736,7 +807,11 @@ def _resolve(
     out: list[Mention] = []
 
     def clean(start: int, end: int) -> tuple[int, int]:
+        pairs = {"“": "”", "（": "）", "(": ")", "《": "》", "「": "」"}
         while start < end and text[start] in " “”\"'（(《「":
+            closing = pairs.get(text[start])
+            if closing and closing in text[start + 1 : end]:
+                break  # “清源”营业收费系统: a quoted brand that is part of the name
             start += 1
         while end > start and text[end - 1] in " ”\"'，,。.:：；;":
             end -= 1
