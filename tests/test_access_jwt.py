@@ -176,7 +176,9 @@ def test_access_jwt_rejections_are_401_saying_why(api, keys):
     refused(check(api, _hmac_signed(claims, pem, "rsa-1")), "HS256", "does not accept", "RS256")
     # an EC-signed token claiming the RSA key's kid
     refused(check(api, token(keys, key="ec", kid="rsa-1", alg="ES256")), "cannot verify")
-    refused(check(api, "not-a-token"), "not a well-formed JWT")
+    refused(check(api, "not.a.token"), "not a well-formed JWT")
+    refused(check(api, "hunter2"), "neither a semcrm API key", "nor a bearer JWT")
+    refused(check(api, token(keys), header="X-API-Key"), "neither a semcrm API key")
 
 
 def test_access_jwt_token_without_a_semcrm_role_is_403(api, keys):

@@ -143,8 +143,14 @@ def authenticate(request: Request) -> Caller | None:
         )
     access = get_access(request)
     how, key = presented
-    if "jwt" in settings.auth and how == "bearer" and not key.startswith("semcrm_"):
+    jwt_shaped = key.count(".") == 2 and not key.startswith("semcrm_")
+    if how == "bearer" and (settings.auth == "jwt" or (settings.auth == "keys+jwt" and jwt_shaped)):
         caller = access.token_caller(key)
+    elif settings.auth == "keys+jwt" and not key.startswith("semcrm_"):
+        raise AuthenticationRequired(
+            "the credential is neither a semcrm API key (semcrm_<id>_<secret>) nor a bearer "
+            "JWT (three dot-separated parts in `Authorization: Bearer`)"
+        )
     elif settings.auth == "jwt":
         raise AuthenticationRequired(
             "API keys are not accepted (the auth setting is jwt): send "
