@@ -57,6 +57,7 @@ SIGNAL_CLASS = {
     "intent": ("IntentSignal", "intent"),
     "need": ("NeedStatement", "about"),
     "concern": ("Concern", "about"),
+    "pain": ("PainPoint", "about"),
     "objection": ("Objection", "objectionCause"),
     "emotion": ("EmotionObservation", "emotion"),
     "decision": ("DecisionSignal", None),

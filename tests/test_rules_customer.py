@@ -270,13 +270,19 @@ def test_rule_stated_need(world):
 
 
 def test_rule_unstated_need_from_repeated_concern(world):
-    """IF the customer raises the same concern at least twice, over any of its interactions, and
-    never states the need THEN the customer has the unstated need (0.8 x 0.7; 0.8 x 0.9 from three)."""
+    """IF the customer raises the same concern in at least two turns, over any of its
+    interactions, and never states the need THEN the customer has the unstated need (0.8 x 0.7;
+    0.8 x 0.9 from three). Two concerns in one turn are one concern raised once."""
     concerns = "\n".join(
         f":c{i} a semcrm:Concern ; semcrm:about need:{topic} ; semcrm:inInteraction :x{i % 2} ; "
-        "semcrm:bySide semcrm:CustomerSide ."
-        for i, topic in enumerate(
-            ["fast-incident-response", "fast-incident-response", "volume-pricing"]
+        f"semcrm:inTurn :t{turn} ; semcrm:bySide semcrm:CustomerSide ."
+        for i, (topic, turn) in enumerate(
+            [
+                ("fast-incident-response", 1),
+                ("fast-incident-response", 2),
+                ("volume-pricing", 3),
+                ("volume-pricing", 3),
+            ]
         )
     )
     derived = derive(world, ":x0 semcrm:customer :acme . :x1 semcrm:customer :acme .\n" + concerns)
@@ -291,8 +297,10 @@ def test_rule_unstated_need_not_derived_when_stated(world):
         world,
         """
         :x semcrm:customer :acme .
-        :c1 a semcrm:Concern ; semcrm:about need:volume-pricing ; semcrm:inInteraction :x .
-        :c2 a semcrm:Concern ; semcrm:about need:volume-pricing ; semcrm:inInteraction :x .
+        :c1 a semcrm:Concern ; semcrm:about need:volume-pricing ; semcrm:inInteraction :x ;
+            semcrm:inTurn :t1 .
+        :c2 a semcrm:Concern ; semcrm:about need:volume-pricing ; semcrm:inInteraction :x ;
+            semcrm:inTurn :t2 .
         :n a semcrm:NeedStatement ; semcrm:about need:volume-pricing ; semcrm:confidence 0.75 ;
            semcrm:inInteraction :x .
     """,
@@ -302,18 +310,44 @@ def test_rule_unstated_need_not_derived_when_stated(world):
 
 
 def test_rule_unstated_need_from_objection(world):
-    """IF an objection's cause implies a need (semcrm:impliesNeed) THEN the customer has that need."""
-    engine_world = world
+    """IF the customer raises an objection again, in another turn, and its cause implies a need
+    (semcrm:impliesNeed) THEN the customer has that need (0.7 x each objection's confidence);
+    an objection raised once is only an objection."""
+    objection = """
+        :o{n} a semcrm:Objection ; semcrm:objectionCause objection:compliance_security ;
+            semcrm:confidence 0.75 ; semcrm:inInteraction :x ; semcrm:inTurn :t{n} ;
+            semcrm:bySide semcrm:CustomerSide .
+    """
+    once = derive(world, ":x semcrm:customer :acme ." + objection.format(n=1))
+    assert not {o for (s, p, o) in once if p == S + "hasUnstatedNeed"}
+    twice = derive(
+        world, ":x semcrm:customer :acme ." + objection.format(n=1) + objection.format(n=2)
+    )
+    confidence, rules = twice[fact("acme", "hasUnstatedNeed", NEED + "data-security-privacy")]
+    # each of the two objections justifies the need once: noisy-OR of 0.7 x 0.75, twice
+    assert set(rules) == {"unstated-need-from-objection"}
+    assert confidence == pytest.approx(1 - (1 - 0.7 * 0.75) ** 2)
+
+
+def test_rule_unstated_need_from_pain_point(world):
+    """IF the customer describes a problem that implies a need (a pain point) THEN the customer has
+    that unstated need (0.7 x the pain point's confidence), even when a requirement on the same
+    topic is stated; a pain point the vendor describes implies nothing about the customer."""
     derived = derive(
-        engine_world,
+        world,
         """
         :x semcrm:customer :acme .
-        :o a semcrm:Objection ; semcrm:objectionCause objection:compliance_security ;
-           semcrm:confidence 0.75 ; semcrm:inInteraction :x .
+        :p a semcrm:PainPoint ; semcrm:about need:automation ; semcrm:confidence 0.75 ;
+           semcrm:negated false ; semcrm:inInteraction :x ; semcrm:bySide semcrm:CustomerSide .
+        :n a semcrm:NeedStatement ; semcrm:about need:automation ; semcrm:confidence 0.75 ;
+           semcrm:inInteraction :x ; semcrm:bySide semcrm:CustomerSide .
+        :v a semcrm:PainPoint ; semcrm:about need:managed-service ; semcrm:confidence 0.3 ;
+           semcrm:negated false ; semcrm:inInteraction :x ; semcrm:bySide semcrm:VendorSide .
     """,
     )
-    needs = {o for (s, p, o) in derived if p == S + "hasUnstatedNeed"}
-    assert needs and all(o.startswith(NEED) for o in needs)
+    confidence, rules = derived[fact("acme", "hasUnstatedNeed", NEED + "automation")]
+    assert rules == ["unstated-need-from-pain-point"] and confidence == pytest.approx(0.7 * 0.75)
+    assert fact("acme", "hasUnstatedNeed", NEED + "managed-service") not in derived
 
 
 def test_rule_decision_chain_member_and_hidden_decision_maker(world):

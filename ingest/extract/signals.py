@@ -11,6 +11,9 @@ this module only decides what a cue in its clause means:
 * a **need-topic** cue in a question, a complaint or a negative clause gives
   a *concern* about that topic — repeated concerns are what the reasoner
   turns into unstated needs;
+* a **pain** cue (``semcrm:painCue`` of a need: "手写交接单", "our IT team is two
+  people") said by the customer gives a *pain point* about that need: a problem that
+  implies the need, which the reasoner turns into an unstated need unless it is stated;
 * an **objection** cue gives an objection with that cause, unless negated;
 * **emotion** cues give the emotion of each clause that shows one
   (:mod:`.emotions`): sarcastic praise counts as doubt, hedged emotions are weaker.
@@ -34,6 +37,7 @@ the classifier's cue for that intent is dropped.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from semcrm.ingest.extract.cues import Cue, has_lex
@@ -54,6 +58,11 @@ MODEL_MIN_PROBABILITY = 0.3
 #: A classifier cue's confidence is its probability times this factor of the speaker's side.
 MODEL_SIDE_FACTOR = {CUSTOMER: 1.0, VENDOR: 0.0}
 MODEL_UNKNOWN_SIDE_FACTOR = 2 / 3
+#: A negation that voices an aversion keeps a pain a pain ("不想再录一遍", "don't want to").
+_AVERSION = re.compile(
+    r"(?:不想|不要|不愿|别再|别|不能再)\s*$|(?:don't|do not|never) want to\s*$", re.I
+)
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<=[a-z0-9])\.(?=\s|$)")
 
 
 def turn_signals(
@@ -134,6 +143,8 @@ def turn_signals(
         if question or complaint or negative or cue.negated:
             out.append(_topic_signal("concern", cue, turn, side, person, confidence, evidence))
     out += stated_needs(turn, cues, side, person, base, HEDGE_FACTOR, extractor)
+    if side != VENDOR:
+        out += _pain_points(cues, turn, side, person, base, extractor)
 
     for event in clause_emotions(turn.text, cues, side):
         confidence = min(0.9, 0.45 + 0.15 * event.strength)
@@ -163,6 +174,63 @@ def turn_signals(
         if cue.kind == "lex" and cue.name == "decision-authority":
             out.append(Signal("decision", None, evidence(cue, base), side, base, person=person))
     return out
+
+
+def _pain_points(cues, turn, side, person, base, extractor) -> list[Signal]:
+    """One pain point per clause: a problem the customer describes that implies a need.
+
+    The longest pain cue of a clause decides the need ("我们IT就两个人" is staffing, not
+    IT). The evidence is the sentence, because a pain is usually told over a sentence
+    ("…stockouts aren't just lost sales for us, they're lost patients"). A denied pain
+    ("不是手工录的", "we don't do it by hand") is none, but an aversion still is one
+    ("我们不想再录一遍", "we don't want to re-key it again"); a hedged one is weaker.
+    """
+    text = turn.text
+    by_clause: dict[int, Cue] = {}
+    for cue in cues:
+        if cue.kind != "pain":
+            continue
+        if cue.negated and not _AVERSION.search(text[max(0, cue.start - 8) : cue.start]):
+            continue
+        best = by_clause.get(cue.clause.start)
+        if best is None or cue.end - cue.start > best.end - best.start:
+            by_clause[cue.clause.start] = cue
+    out = []
+    for cue in sorted(by_clause.values(), key=lambda c: c.start):
+        start, end = _sentence(text, cue.clause.start, cue.clause.end)
+        confidence = round(base * (HEDGE_FACTOR if cue.hedged else 1.0), 4)
+        out.append(
+            Signal(
+                "pain",
+                cue.concept,
+                Evidence(
+                    turn.index,
+                    turn.start + start,
+                    turn.start + end,
+                    text[start:end],
+                    extractor,
+                    confidence,
+                ),
+                side,
+                confidence,
+                hedged=cue.hedged,
+                about=cue.concept,
+                person=person,
+                cues=(text[cue.start : cue.end],),
+            )
+        )
+    return out
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``[start, end)``, whitespace-trimmed."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = next((m.start() + 1 for m in _SENTENCE_END.finditer(text, end)), len(text))
+    while left < right and text[left].isspace():
+        left += 1
+    while right > left and text[right - 1].isspace():
+        right -= 1
+    return left, right
 
 
 def _topic_signal(kind, cue, turn, side, person, confidence, evidence) -> Signal:

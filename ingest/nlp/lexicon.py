@@ -5,7 +5,8 @@ Every phrase comes from the ontology, never from code: ``skos:prefLabel``,
 *mention* (industry concepts, qualifications, products, competitors, job
 titles) and ``semcrm:cue`` phrases of the concepts the text can *signal*
 (intents, needs, objection causes, emotions, decision roles, lexicon
-entries such as negation or hedging). Curating a label or a cue in Turtle
+entries such as negation or hedging), and ``semcrm:painCue`` phrases of needs
+(problems that imply the need). Curating a label or a cue in Turtle
 changes extraction with no code change.
 
 Each :class:`Phrase` carries the concept's IRI and its *kind* (the spaCy
@@ -44,6 +45,10 @@ CUE_KINDS: dict[URIRef, str] = {
     SEMCRM.JobTitle: "title-cue",
     SEMCRM.LexiconEntry: "lex",
 }
+
+#: class IRI -> span label, for concepts whose ``semcrm:painCue`` phrases describe a problem
+#: that implies the concept (a need).
+PAIN_KINDS: dict[URIRef, str] = {SEMCRM.Need: "pain"}
 
 #: A cue may hold this character to mean "a few more characters of the same clause".
 GAP = "…"
@@ -92,6 +97,10 @@ def ontology_phrases(ontology: Ontology) -> list[Phrase]:
         for concept in _typed(graph, cls):
             for cue in _literals(graph.objects(concept, SEMCRM.cue)):
                 add(str(cue), concept, kind, cue.language, "cue")
+    for cls, kind in PAIN_KINDS.items():
+        for concept in _typed(graph, cls):
+            for cue in _literals(graph.objects(concept, SEMCRM.painCue)):
+                add(str(cue), concept, kind, cue.language, "painCue")
     return out
 
 
