@@ -49,6 +49,18 @@ def test_orgs_trade_name_with_line_of_business_said_by_the_customer(extract):
     assert x.vendor is not None and x.vendor.name.startswith("远航汽车")
 
 
+def test_orgs_asked_by_the_vendor(extract):
+    """是X…吧？, asked by the vendor's engineer, names the customer's organisation."""
+    x = extract(
+        "1\n00:00:01,200 --> 00:00:05,600\n场长：你们总算来了，今天我是憋着火的。\n\n"
+        "2\n00:00:06,000 --> 00:00:11,400\n云瞳 周工：场长，是岭北牧业二号育肥舍的数据对不上吧？\n\n"
+        "3\n00:00:11,800 --> 00:00:18,900\n场长：何止对不上，一栏多数出二十头。\n\n"
+        "4\n00:00:19,300 --> 00:00:25,700\n云瞳 周工：实在抱歉，我们查了日志，是计数算法的问题。\n",
+        "call.srt",
+    )
+    assert _customer(x) == "岭北牧业"
+
+
 def test_orgs_host_of_a_meeting_is_the_customer(extract):
     """ "thanks for having us at X", said by the vendor, names the customer."""
     x = extract(

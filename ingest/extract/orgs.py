@@ -63,6 +63,9 @@ _ADDRESSED = re.compile(
 )
 # "我们X", "咱们X", "我是X研发的"; X is read by zh_brand_at.
 _ZH_SELF = re.compile(r"(?:我们|咱们|我们是|我是|我们这是|本公司)(?=[\u4e00-\u9fff])")
+# "你们X" names the other side's organisation; "是X…吗/吧", asked by the vendor, the customer's.
+_ZH_YOU = re.compile(r"(?:你们|您们)(?=[\u4e00-\u9fff])")
+_ZH_ASKED = re.compile(r"是(?=[\u4e00-\u9fff])(?=[^，,。！!？?\n]*(?:吗|吧|[？?]))")
 _ZH_HERE = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,8})(?:这边|方面)")
 _EN_SELF = re.compile(r"\b(?:here at|we at|we're at|team at|folks at|on behalf of)\s+", re.I)
 _EN_POSSESSIVE = re.compile(r"(?<![\w&])([A-Z][\w-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w-]*){0,4})['’]s\b")
@@ -272,8 +275,8 @@ def _email(found: _Candidates, interaction: Interaction, sides: dict[str, str]) 
 
 
 def _self_reference(found: _Candidates, interaction: Interaction, side_of) -> None:
-    """我们X / X这边 / here at X by a speaker: the speaker's side; 请问是X吗 / having us at X:
-    the other side."""
+    """我们X / X这边 / here at X by a speaker: the speaker's side; 你们X / 是X…吗 (asked by the
+    vendor) / 请问是X吗 / having us at X: the other side."""
     text = interaction.text
     other = {CUSTOMER: VENDOR, VENDOR: CUSTOMER}
     for match in _ZH_SELF.finditer(text):
@@ -281,6 +284,12 @@ def _self_reference(found: _Candidates, interaction: Interaction, side_of) -> No
         name = zh_brand_at(text, match.end())
         if name and side in other:
             found.add(name, match.end(), 1.0, side)
+    for pattern, asked in ((_ZH_YOU, False), (_ZH_ASKED, True)):
+        for match in pattern.finditer(text):
+            side = side_of(match.start())
+            name = zh_brand_at(text, match.end())
+            if name and side in other and (side == VENDOR or not asked):
+                found.add(name, match.end(), 0.75, other[side])
     for match in _ZH_HERE.finditer(text):
         side = side_of(match.start())
         for offset in range(len(match.group("org")) - 1):
