@@ -45,7 +45,7 @@ def _uniform(scores) -> float | None:
     if not scores:
         return None
     first = scores[0]
-    return first if min(scores) == first == max(scores) else None
+    return first if scores.count(first) == len(scores) else None
 
 
 #: Deltas up to this many facts are planned with cached join orders (``Update.insert``).
