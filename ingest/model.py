@@ -63,11 +63,11 @@ class Turn:
         index (int): 0-based position in the interaction.
         text (str): the turn's own text (no speaker prefix, no timestamp).
         start (int), end (int): ``text`` is ``interaction.text[start:end]``.
-        speaker (str | None): the speaker's name as written (``"蒋立群"``,
-            ``"Harriet Okafor"``), or a role label (``"客户"``, ``"Customer"``),
+        speaker (str | None): the speaker's name as written (``"樊立新"``,
+            ``"Imogen Adair"``), or a role label (``"客户"``, ``"Customer"``),
             or None when the format has none. De-identified after the PII stage.
         speaker_org (str | None): the organisation given with the speaker,
-            e.g. from ``"许晴（禾沐农业 销售经理）："`` or ``"Ben (Fieldwright Support):"``.
+            e.g. from ``"祁悦（青垄农业 销售经理）："`` or ``"Ben (Brightfold Support):"``.
         speaker_title (str | None): the title or role given with the speaker.
         timestamp (str | None): the time as written in the source
             (``"00:01:15"``, ``"2024-03-15 20:14:03"``, ISO 8601 ...).

@@ -26,8 +26,8 @@ def found(text: str) -> list[tuple[str, str]]:
         "Unit 9, Harrow Business Park, Lowbridge",
         # an ISO timestamp's "00Z" is not a house number, "St…" inside a word is not a street
         "2099-01-01T02:00:00Z Northfield Storage Partners summary",
-        # function characters never end a given name (关基的要求, 名单请)
-        "等保和关基的要求你们要满足，人员名单请补充。",
+        # function characters never end a given name (关基的规定, 名单请)
+        "关基的规定都得满足，驻场名单请补充。",
         # space-separated chat text: words after a space are not names (包邮, 谢谢您)
         "亲 包邮 的 哦 谢谢您 祝您 生活 愉快",
         # an English word that is also a given name, starting a sentence (Tone of …)
@@ -47,7 +47,7 @@ def test_look_alikes_found_while_building_are_not_redacted(text: str) -> None:
 
 
 def test_an_organisation_in_a_speaker_labels_parentheses_is_not_a_name() -> None:
-    text = "Mirabel Stanhope (Orrinford Biosystems, Practice Operations Manager): Hello.\n"
+    text = "Mirabel Stanhope (Tallowmere Labs, Practice Operations Manager): Hello.\n"
     assert found(text) == [("Mirabel Stanhope", "person_name")]
 
 

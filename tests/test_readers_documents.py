@@ -77,7 +77,7 @@ MINUTES_EN = """# Quarterly Review — Sampleton × Examplecorp
 
 ## 1. Usage
 
-- Mira Testwood said the downtime was "not a minor inconvenience".
+- Mira Testwood said the outage was "far more than a nuisance".
 """
 
 

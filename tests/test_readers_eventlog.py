@@ -33,7 +33,7 @@ CHAT = {
     "event": "chat_message",
     "agent_name": "示例顾问 甄测试",
     "plans": ["标准版", "专业版"],
-    "text": "升级可按剩余天数折算抵扣。",
+    "text": "续费可按未用月数抵扣差价。",
 }
 
 
@@ -77,7 +77,7 @@ def test_event_fields_map_to_actor_time_action_object(tmp_path: Path) -> None:
 def test_message_strings_and_raw_fields_appear_verbatim_in_the_text(tmp_path: Path) -> None:
     interaction = read_log(tmp_path, [ALARM, TICKET, CHAT])
     assert "Fan is loud. Please send someone." in interaction.text
-    assert "升级可按剩余天数折算抵扣。" in interaction.text
+    assert "续费可按未用月数抵扣差价。" in interaction.text
     assert '"event": "ticket_opened"' in interaction.text
     assert interaction.occurred_at == "2030-04-03T14:22:10Z"
     assert interaction.metadata["events"] == "3"

@@ -19,7 +19,7 @@ def nlp():
 @pytest.mark.parametrize(
     ("text", "tokens"),
     [
-        ("EdgeBox采集网关", ["edgebox", "采", "集", "网", "关"]),
+        ("DataHub采集网关", ["datahub", "采", "集", "网", "关"]),
         ("符合IATF 16949认证", ["符", "合", "iatf", "16949", "认", "证"]),
         ("版本8.6.2的e-mail.", ["版", "本", "8.6.2", "的", "e-mail", "."]),
         ("请联系[PERSON-1A2B3C4D]。", ["请", "联", "系", "[person-1a2b3c4d]", "。"]),

@@ -22,7 +22,7 @@ Design, in the order a record goes through it:
   over weaker proposals for the same characters, then dropped.
 * **Context decides what shape cannot**: the nearest cue word before a number
   (手机/Cell vs 座机/Direct, 卡号 vs 账号) and the context of a name (a
-  speaker label, 我是…, "Hi Harriet", a signature line). Word lists
+  speaker label, 我是…, "Hi Imogen", a signature line). Word lists
   generalise (surnames, titles, Faker's given names, jieba's dictionary as
   a veto); there is no list of particular people.
 * **Known names spread**: every name found is searched for again across the

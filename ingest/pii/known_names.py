@@ -1,25 +1,25 @@
 """Once a name is known in an interaction, every occurrence of it is redacted.
 
 The recognisers find a name where its context reveals it (a speaker label,
-"我是…", "Hi Harriet"); the same person is usually named again where the
-context says nothing ("…发蒋立群", "Harriet will"). So the names found are
+"我是…", "Hi Imogen"); the same person is usually named again where the
+context says nothing ("…发樊立新", "Imogen will"). So the names found are
 collected into a per-interaction lexicon and searched for everywhere, with
 one compiled alternation (longest first), Chinese anywhere and Latin names
 only at Latin-letter boundaries.
 
 Also added to the lexicon, per interaction only:
 
-* the given name of a known Latin full name (Priyanka of Priyanka Raman),
+* the given name of a known Latin full name (Ravindra of Ravindra Halvorsen),
   unless it is an everyday word;
-* the given name of a known three-character Chinese name (立伟 of 郝立伟)
-  when it occurs at least once as a form of address (``立伟、秀芳：``,
-  ``收到佳琪，``); a two-character given name is often an ordinary word
-  (启航, 文博), and the address form is what shows it is used as a name.
+* the given name of a known three-character Chinese name (振宇 of 詹振宇)
+  when it occurs at least once as a form of address (``振宇、淑兰：``,
+  ``收到晓彤，``); a two-character given name is often an ordinary word
+  (建国, 海燕), and the address form is what shows it is used as a name.
 
 :func:`resolve_aliases` then links aliases to the full name they refer to:
-蒋经理 to 蒋立群 when exactly one known full name has the surname 蒋, Ms. Chen
-to Lily Chen when exactly one known Latin full name ends in Chen, 立伟 to
-郝立伟. An alias gets its full name's pseudonym and ``refers_to``.
+樊经理 to 樊立新 when exactly one known full name has the surname 樊, Ms. Chen
+to Lily Chen when exactly one known Latin full name ends in Chen, 振宇 to
+詹振宇. An alias gets its full name's pseudonym and ``refers_to``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 def name_value(candidate: Candidate, text: str) -> str:
-    """The name a person candidate stands for, without honorific (``Ines Varga``)."""
+    """The name a person candidate stands for, without honorific (``Maren Tolliver``)."""
     if candidate.value:
         return candidate.value
     return _HONORIFIC_PREFIX.sub("", text[candidate.start : candidate.end]).strip()

@@ -146,7 +146,7 @@ COMMON_WORD_NAMES: frozenset[str] = frozenset(
     Ed Jan Mar Jun Sol Ash Rowan Bishop Porter Parker Cooper Tanner Taylor Fisher Hunter
     Archer Sawyer Spencer Walker Wells Rivers Banks Brooks Fields Woods Field Wood Hill Dale
     North South East West Christian Chance Early Golden Silver Ocean Lake Wade Bud Dash Echo
-    Ember Fern Glory Ivory Jewel Kestrel Liberty Marina Meadow Nova Onyx Raven Ridge Scout
+    Ember Fern Glory Ivory Jewel Liberty Marina Meadow Nova Onyx Raven Ridge Scout
     Shadow Sparrow Spring Tiger Topaz Trinity Zen Happy Easter Noel Christmas Monday Tuesday
     Wednesday Thursday Friday Saturday Sunday January February March July September October
     November December Lloyd Wiley Kelvin Watt Ohm Tesla Amazon Apple Dell Harley Tone Add

@@ -1,13 +1,13 @@
 """Person names the *format* reveals: speaker labels, voice tags, headers, signatures.
 
 These are the strongest signals a record has. A transcript line
-``[00:01] 远驰大客户 黎志强：``, a WebVTT ``<v Daria Whitfield>``, an e-mail
-``From: 汤文博 Wenbo Tang <…>``, a JSON event's ``"contact_name": "…"`` and a
+``[00:01] 恒拓大客户 骆振华：``, a WebVTT ``<v Maud Ellery>``, an e-mail
+``From: 贺嘉诚 Jiacheng He <…>``, a JSON event's ``"contact_name": "…"`` and a
 signature line under "Regards," all say "this is a person's name" whatever
 the name is. :func:`parse_label` finds the name inside such a label (after an
 organisation or role prefix, before a parenthesised organisation or title),
 and rejects role labels (客户, Customer, 销售) and bot or persona labels
-(``Ridgey (virtual assistant)``, ``客服-小暖``); persona names are returned
+(``Pixie (virtual assistant)``, ``客服-小橙``); persona names are returned
 separately so that no other recogniser redacts them either.
 """
 
@@ -54,9 +54,9 @@ _PAREN = re.compile(r"[(（][^)）]*[)）]")
 def parse_label(label: str, strong: bool = True) -> tuple[LabelName | None, bool]:
     """Find the person name in a speaker-style label: ``(name or None, is_persona)``.
 
-    ``label`` may carry an organisation or role before the name (``销售 陆嘉禾``,
-    ``Pricely-Sales Ivan 贺``) and a parenthesised part after it
-    (``Owen Castellanos (Orrin Biosystems, Account Executive)``).
+    ``label`` may carry an organisation or role before the name (``销售 秦书瑶``,
+    ``Quotera-Sales Leo 柏``) and a parenthesised part after it
+    (``Miles Farrant (Tallow Systems, Account Executive)``).
     """
     paren = _PAREN.search(label)
     head = label[: paren.start()] if paren else label
@@ -286,7 +286,7 @@ _GREETING_ENDINGS = ("好", "早", "您好", "你好", "们好", "早上好", "�
 
 
 def find_reply_names(text: str, starts: list[int], ends: list[int]) -> Iterator[Candidate]:
-    """A turn or labelled line whose whole content is a Chinese name (``用户：孔令鑫。``)."""
+    """A turn or labelled line whose whole content is a Chinese name (``用户：薛润泽。``)."""
     for start, end in zip(starts, ends, strict=True):
         content = text[start:end].strip()
         core = content.rstrip("。.！!～~")

@@ -4,17 +4,17 @@ A capitalised word is a name candidate when it is a known given name (the
 Faker first-name lists, :func:`~semcrm.ingest.pii.lexicon.latin_given_names`)
 or when the context says so:
 
-* honorific + surname: Ms. Chen, Dr. Ines Varga, Mr Okafor;
-* given name + capitalised word: Celia Marchetti (unless the second word
-  makes it an organisation or place: Cedar Falls, Harbour Tower);
-* greetings and vocatives: "Hi Harriet", "Dear Mr Okafor", "Thanks, Teodora.";
-* introductions: "this is Renata Okoye", "a guy named Anders Lindholm",
-  "Name on the order is Teodora Vance", "Minutes by Chloe Ashdown";
-* role appositives: "our finance director, Pria Castell", "Denise Marlowe,
-  our CEO", "Tunde Adebayo (Quality Manager)";
-* a known given name on its own ("Declan will want that"), unless it follows
+* honorific + surname: Ms. Chen, Dr. Maren Tolliver, Mr Adeyemi;
+* given name + capitalised word: Elsa Brunetti (unless the second word
+  makes it an organisation or place: Alder Falls, Harbour Tower);
+* greetings and vocatives: "Hi Imogen", "Dear Mr Adeyemi", "Thanks, Linnea.";
+* introductions: "this is Odile Ekwueme", "a guy named Henrik Solberg",
+  "Name on the order is Linnea Garrow", "Minutes by Ruth Pendleford";
+* role appositives: "our finance director, Ana Ferrel", "Joan Whitacre,
+  our CEO", "Kofi Asante (Quality Manager)";
+* a known given name on its own ("Oswin will want that"), unless it follows
   an article or a place preposition (the Sierra, in Austin) or starts an
-  organisation name (Ashby & Quill);
+  organisation name (Hollis & Wren);
 * a Chinese name in pinyin, surname and given name in either order (Zhang
   Wei, Wei Zhang; see :mod:`.names_pinyin`);
 * a full name in lower case after a strong cue ("my name is margaret
@@ -23,7 +23,7 @@ or when the context says so:
   given name only after "my name is", "named", "called" or "this is".
 
 Word boundaries are Latin letters only, so a name next to Chinese text
-(采购那边Melody说) is found; Python's ``\\b`` would treat 边 as a word character.
+(采购那边Sylvie说) is found; Python's ``\\b`` would treat 边 as a word character.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ _GREETINGS = frozenset(
 
 def _tail_of_proper_noun(text: str, start: int) -> bool:
     """True when the word before ``start`` is a capitalised word inside a sentence
-    (``our Cedar Falls``): the token is then the tail of a multiword proper noun."""
+    (``our Alder Falls``): the token is then the tail of a multiword proper noun."""
     before = text[max(0, start - 40) : start]
     if not before.endswith(" "):
         return False
@@ -175,7 +175,7 @@ def _is_name_token(token: str) -> bool:
 
 def _pair_is_person(tokens: list[str], given: frozenset[str]) -> bool:
     """A known given name before capitalised name words, or, when the given name is one the
-    lists lack ("Priyanka"), any capitalised non-word before a known surname ("Raman")."""
+    lists lack ("Ravindra"), any capitalised non-word before a known surname ("Halvorsen")."""
     if not all(_is_name_token(token) for token in tokens[1:]):
         return False
     if tokens[0] in given:
@@ -191,7 +191,7 @@ def _pair_is_person(tokens: list[str], given: frozenset[str]) -> bool:
     )
 
 
-#: Capitalised sentence openers that are not given names ("Please Raman the file").
+#: Capitalised sentence openers that are not given names ("Please Halvorsen the file").
 _FUNCTION_WORDS = frozenset(
     [
         "Please",

@@ -3,15 +3,15 @@
 A surname alone says little (车, 金, 房 are also words), so a Chinese name
 is only ever proposed in a context that says "a person is named here":
 
-* surname + title (王总, 李工, 张经理, 孔先生) and 小/老 + surname (小卢, 老葛),
+* surname + title (王总, 李工, 张经理, 薛先生) and 小/老 + surname (小滕, 老葛),
   vetoed when jieba knows the pair as an ordinary word (施工, 小时, 老师) or
   when a one-character title starts a word (车工业, 方总部);
 * a full name (surname + one or two characters) after 我是/我叫/叫/这是…的,
   before a verb of speech (说, 提到, 指出 ...), before a contact word
   (手机, 电话, 邮箱, 身份证) or an address, or after a role word and a space
-  in attendee lists (``管网所所长 邹海峰、``);
-* a partially masked name (邵*婷);
-* a Latin given name followed by a surname (Cathy 易, Jason 阮);
+  in attendee lists (``质检科科长 符海川、``);
+* a partially masked name (葛*琳);
+* a Latin given name followed by a surname (Wendy 蔺, Roger 闵);
 * a full name right before a title of address (林嘉豪先生, 陈静怡女士) or
   right before a phone number, ID or e-mail address (``张伟国 139…``, as in
   a document title or a contact line);
@@ -112,7 +112,7 @@ _ROLE_SUFFIX = (
     r"司索工|[总工长师员科处部办组]|中心|运营|销售|客服|技术|支持|成功|财务|采购|会计|律师|医生|"
     r"护士|老师|司机|[：:])"
 )
-#: A role word, a space, then a name: ``管网所所长 邹海峰、`` in attendee lists.
+#: A role word, a space, then a name: ``质检科科长 符海川、`` in attendee lists.
 ROLE_SPACE = re.compile(rf"{_ROLE_SUFFIX}[ \u3000]+([{CJK}]{{2,4}})(?=[、，,；;。（(\s]|$)")
 VERB_FOLLOW = re.compile(
     rf"(?<=[{CJK}])(?=说|提到|表示|指出|补充|汇报|认为|反馈|提出|确认|透露|询问|牵头|负责|拍板|签字|同意|"
@@ -171,7 +171,7 @@ _AFTER_ROLE = re.compile(
 
 
 def find_title_forms(text: str) -> Iterator[Candidate]:
-    """Surname + title (王总, 林总监, 孔先生) and 小/老 + surname (小卢, 老葛)."""
+    """Surname + title (王总, 苗总监, 薛先生) and 小/老 + surname (小滕, 老葛)."""
     for match in TITLE_FORM.finditer(text):
         if _accept_title_form(text, match):
             yield Candidate(

@@ -158,7 +158,7 @@ def trim_mixed_run(run: str) -> tuple[int, int] | None:
 
 
 def spoken_zh_digits(text: str) -> str:
-    """The digits of a Chinese digit-name run (``"幺三九，零七"`` -> ``"13907"``)."""
+    """The digits of a Chinese digit-name run (``"幺八六，三四"`` -> ``"18634"``)."""
     view = ascii_view(text)
     return "".join(
         ZH_DIGITS.get(char, char) for char in view if char in ZH_DIGITS or char.isdigit()

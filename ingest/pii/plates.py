@@ -62,7 +62,7 @@ _PLATE_WORDS = re.compile(r"(?:省|市|自治区)|的|牌照|车牌|牌号|号�
 
 
 def canonical_plate(value: str) -> str:
-    """A plate in one notation: ``浙江A牌照d56172`` and ``浙A·D56172`` are both ``浙AD56172``."""
+    """A plate in one notation: ``苏江E牌照f38291`` and ``苏E·F38291`` are both ``苏EF38291``."""
     head = value[:3]
     for name, abbreviation in _NAME_TO_ABBREVIATION.items():
         if head.startswith(name):

@@ -8,7 +8,7 @@ derived from the text is carried over consistently:
   a replacement);
 * a speaker label that is a person's name becomes that person's pseudonym
   (the same one the name gets in the text, alias resolution included); role
-  labels (客户, Customer) and persona names (Ridgey, 小暖) stay as they are;
+  labels (客户, Customer) and persona names (Pixie, 小橙) stay as they are;
 * name hints and participants become pseudonyms; the title, metadata values,
   turn metadata values and attachment names are redacted as text. A
   metadata value is redacted with its key in front (``message_id: <…>``), so

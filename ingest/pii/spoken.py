@@ -16,7 +16,7 @@ the same type (and the same pseudonym) in every notation:
 * Otherwise it is a phone: an international prefix (``0086``, ``86``,
   ``0044``, ``001``) is dropped first; a CN mobile shape is a mobile even when
   short right after a mobile cue (speakers correct themselves mid-number:
-  "幺三九，零七五一……不对", and the false start is still personal); a
+  "幺八六，三四零二……不对", and the false start is still personal); a
   leading 0 without a mobile cue is an office landline (a look-alike).
 """
 

@@ -29,7 +29,7 @@ non-blank line is not an index+timing pair. Only the usual styling tags
 literal ``<`` in an SRT text survives.
 
 In both, a cue without a voice whose first line starts with a speaker
-label (``谷场长：...``, see :mod:`.labels`) takes that speaker; the label
+label (``柯场长：...``, see :mod:`.labels`) takes that speaker; the label
 stays in the rendering (it is the cue's own text), the turn starts after it.
 """
 

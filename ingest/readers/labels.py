@@ -1,7 +1,7 @@
 """What a speaker label says: who speaks, for which organisation, in which role.
 
-A label is the part of a line before its colon (``"许晴（禾沐农业 销售经理）"``,
-``"Ben (Fieldwright Support)"``, ``"鹭拓-运营 邬佳琪"``, ``"客户"``). Deciding
+A label is the part of a line before its colon (``"祁悦（青垄农业 销售经理）"``,
+``"Ben (Brightfold Support)"``, ``"岚舟-运营 滕雨萱"``, ``"客户"``). Deciding
 what *is* a label matters more than parsing it, because documents are full
 of ``"说明：..."``, ``"Note: ..."`` and ``"项目编号：..."`` lines. A label:
 
@@ -10,7 +10,7 @@ of ``"说明：..."``, ``"Note: ..."`` and ``"项目编号：..."`` lines. A lab
 - has no sentence punctuation (``。，！？；!?;``, quotes, brackets, ``*#|=/@``)
   and no full stop except in abbreviations (``Dr.``, ``J.``);
 - contains a letter, and a label written in Latin letters starts with a
-  capital (``Customer``, ``Nadia Ferreira``) or is a numbered speaker
+  capital (``Customer``, ``Leila Montaro``) or is a numbered speaker
   (``spk_0``, ``Speaker 2``), so ``"so here's the thing: ..."`` is prose;
 - is not a document field name from :data:`NOT_SPEAKERS` (``Note``,
   ``Subject``, ``说明``, ``电话`` ...).
@@ -19,10 +19,10 @@ Parsing then separates the affiliation from the name. A parenthetical
 ``(org, role)`` splits at its first comma; ``（公司 职务）`` at its last space;
 one word is a role when it is a known role or ends like one (``经理``,
 ``Manager``), else an organisation. Before a Chinese name, the first word
-is the affiliation (``"远驰大客户 黎志强"``), split at ``-`` into organisation
-and role (``"鹭拓-运营"``). A Latin given name before a one- or two-character
-Chinese surname stays with it (``"Cathy 易"``, ``"Pricely-Jason 阮"`` gives
-``Jason 阮`` of Pricely), as Chinese business chats write such names.
+is the affiliation (``"恒拓大客户 骆振华"``), split at ``-`` into organisation
+and role (``"岚舟-运营"``). A Latin given name before a one- or two-character
+Chinese surname stays with it (``"Wendy 蔺"``, ``"Quotera-Roger 闵"`` gives
+``Roger 闵`` of Quotera), as Chinese business chats write such names.
 
 Role labels (``销售``, ``客户``, ``Agent``, ``Customer``) are speakers but
 not names; bot personas (``(virtual assistant)``, ``机器人``) are speakers
@@ -97,7 +97,7 @@ class Label:
     """A parsed speaker label.
 
     Attributes:
-        speaker (str): the name or role as written (``"应主任"``, ``"Customer"``).
+        speaker (str): the name or role as written (``"宫主任"``, ``"Customer"``).
         org (str | None), title (str | None): affiliation given with it.
         is_role (bool): the speaker is a role label, not a name.
         is_bot (bool): the affiliation says the speaker is a bot or virtual persona.
@@ -155,15 +155,15 @@ def _split_affiliation(affiliation: str) -> tuple[str | None, str | None]:
 
 
 def split_name(phrase: str) -> tuple[str, str]:
-    """Split ``"管网所所长 邹海峰"`` into ``("邹海峰", "管网所所长")``: (name, affiliation).
+    """Split ``"质检科科长 符海川"`` into ``("符海川", "质检科科长")``: (name, affiliation).
 
-    Without Chinese characters the whole phrase is the name (``"Nadia Ferreira"``).
+    Without Chinese characters the whole phrase is the name (``"Leila Montaro"``).
     """
     phrase = phrase.strip()
     words = phrase.split()
     if not has_cjk(phrase) or (len(words) < 2 and "-" not in phrase):
         return phrase, ""
-    if len(words) == 1:  # "客服-小暖"
+    if len(words) == 1:  # "客服-小橙"
         affiliation, _, name = phrase.rpartition("-")
         return name, affiliation
     last = words[-1]

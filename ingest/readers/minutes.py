@@ -6,11 +6,11 @@ an attendee field (``参会人``, ``出席``, ``Attendees``), a note-taker field
 The field's value is either on the same line after the colon, or in the
 list items that follow it (more indented than the field when the field is
 itself a list item). Each item may start with an organisation and a colon
-(``屿城燃气：...``, ``Tagtrail: ...``); the rest is split at ``、 , ， ; ；``
+(``澄湾水务：...``, ``Parcelgrove: ...``); the rest is split at ``、 , ， ; ；``
 outside parentheses, and each piece gives one person through
-:func:`~.labels.person_in_phrase` (``"华东区总经理 单毅"`` gives ``单毅``,
-``"Fiona McCrae (Operations Director)"`` gives ``Fiona McCrae``,
-``"CEO Vivian 金"`` gives ``Vivian 金``).
+:func:`~.labels.person_in_phrase` (``"华东区总经理 汪屹"`` gives ``汪屹``,
+``"Greta MacAulay (Operations Director)"`` gives ``Greta MacAulay``,
+``"CEO Tracy 闫"`` gives ``Tracy 闫``).
 
 Attendees and note takers are participants; everyone found (absent people
 too) is a name hint with origin ``"attendee"``. The organisations in front

@@ -17,7 +17,7 @@ block or attribution line is not part of the turn, but stays in the text);
 its sender (``speaker``) and date (``timestamp``) come from that header or
 attribution when it gives them. Lotus blocks give the sender and date as
 the first two lines of the indented block. A display name with an
-organisation in front of a Chinese name (``鼎岳建设集团 质量部 向婷婷``)
+organisation in front of a Chinese name (``澜石建工集团 质量部 尚莉莉``)
 gives the name as speaker and the rest as ``speaker_org``.
 
 ``>``-quoted blocks keep their ``>`` marks in the text (the text is the
@@ -78,7 +78,7 @@ class _Line:
 
 
 def person(display: str) -> tuple[str | None, str | None, str | None]:
-    """``(name, organisation, address)`` of ``"Org Dept 向婷婷 <x@y>"`` or ``"Jo/HOU@ENRON"``."""
+    """``(name, organisation, address)`` of ``"Org Dept 尚莉莉 <x@y>"`` or ``"Jo/HOU@ENRON"``."""
     display = display.strip()
     if "<" in display:
         name, address = parseaddr(display)
