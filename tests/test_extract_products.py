@@ -171,3 +171,19 @@ def test_a_quoted_brand_belongs_to_the_name(lexicon):
         lexicon, ("平台须兼容采购人现有“澄湾”计费系统（V2.1），提供接口。", "customer")
     )
     assert "“澄湾”计费系统（V2.1）" in products
+
+
+def test_an_organisations_name_alone_is_the_organisation_not_its_product(lexicon):
+    products, _ = found(
+        lexicon,
+        "Quenbrook Sort Cloud is live in both bays.",
+        "Quenbrook committed to a second kiosk.",
+        organisations=["Quenbrook"],
+    )
+    assert "Quenbrook Sort Cloud" in products
+    assert "Quenbrook" not in products
+
+
+def test_a_role_after_a_brand_is_a_person_not_a_product(lexicon):
+    products, _ = found(lexicon, "Note from the Wexmoor CSM: the customer asked for pricing.")
+    assert not any(p.startswith("Wexmoor") for p in products)

@@ -312,6 +312,9 @@ _EN_STOP = {
     "november",
     "december",
 }
+_ROLE_ACRONYMS = {
+    "CEO", "CTO", "CFO", "COO", "CIO", "CISO", "CSM", "VP", "PM", "KAM", "SDR", "AE", "HR", "QA",
+}  # fmt: skip
 _PLACE_WORDS = {
     "Park", "Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Way", "Quay", "Tower",
     "Building", "House", "Estate", "Square", "Plaza", "Drive", "Court", "Bay", "Hall",
@@ -441,6 +444,8 @@ def _latin_names(sentence: str, pats: _Patterns, brands: set[str]) -> list[_Foun
         if start_i is None:
             continue
         words = words[start_i:]
+        if len(words) > 1 and words[-1][1] in _ROLE_ACRONYMS:
+            continue  # "Voltmere CSM": a person's role at the brand, not a product
         if words[-1][1] in _PLACE_WORDS or (len(words) > 1 and words[1][1] in _PLACE_WORDS):
             continue  # Wharfside Business Park: an address, not an offering
         start = words[0][0]
@@ -580,14 +585,14 @@ def _zh_names(sentence: str, pats: _Patterns, bounds: set[int]) -> list[_Found]:
 
 #: Before a generic name: the vendor's offering when the vendor says it ...
 _VENDOR_OFFER = re.compile(
-    r"(?:我们的|我们有|我们也有|我们还有|我们这套|我们这个|配套的|可以提供|推荐)\s*$"
+    r"(?:我们的|我们有|我们也有|我们还有|我们这套|我们这个|配套的|可以提供|推荐)"
 )
 #: ... or the customer does, about the vendor ...
-_CUSTOMER_ASKS = re.compile(r"(?:你们的|你们那个|你们这个|你们那套|贵司的|你们有没有)\s*$")
+_CUSTOMER_ASKS = re.compile(r"(?:你们的|你们那个|你们这个|你们那套|贵司的|你们有没有)")
 #: ... or a purchase either side speaks of; other generic names are the customer's own systems.
 _BUYING = re.compile(r"(?:一套|采购|购买|配套|上线|上一套|新上|报价|买)\s*$")
 #: The customer's own systems ("我们现有的SCADA", "院内HIS").
-_OWN = re.compile(r"(?:现有的?|原有的?|院内|我们的|我们|自己的)\s*$")
+_OWN = re.compile(r"(?:现有的?|原有的?|院内|我们的|我们|自己的)\s*(?:[A-Za-z]{2,6}[和及、/])?\s*$")
 
 
 def _generic(modifier: str) -> bool:
@@ -597,6 +602,8 @@ def _generic(modifier: str) -> bool:
 
     from semcrm.ingest.pii.lexicon import is_common_word
 
+    if re.fullmatch(r"[A-Z]{2,5}", modifier):
+        return True  # GIS平台, ERP系统: a category written before a head
     if re.search(r"[A-Za-z0-9“”\"「」]", modifier):
         return False
     singles = 0
@@ -615,18 +622,20 @@ def _generic(modifier: str) -> bool:
 def _in_play(sentence: str, found: _Found, side: str) -> bool:
     """A branded Chinese name always counts; a generic one (设备健康云, 海外仓模块) only as an
     offering: the vendor's "our …", the customer's "your …", or a purchase."""
+    name = sentence[found.start : found.end]
+    opened = (found.start > 0 and sentence[found.start - 1] in "“「《") or name[:1] in "“「《"
+    if opened and re.search(r"[”」》]", sentence[found.end : found.end + 1] + name):
+        return True  # written in quotation marks: a name
     if not _generic(sentence[found.start : found.head]):
         return True
-    if (
-        found.start > 0
-        and sentence[found.start - 1] in "“「《"
-        and sentence[found.end : found.end + 1] in ("”", "」", "》")
-    ):
-        return True  # written in quotation marks: a name
-    before = sentence[max(0, found.start - 8) : found.start]
-    if side == "vendor" and _VENDOR_OFFER.search(before):
+    before = sentence[max(0, found.start - 14) : found.start]
+    if side != "vendor" and _OWN.search(before):
+        return False  # "集团现有的SCADA和GIS平台": the customer's own systems
+    # the offer or the question may be a few words back in its clause ("你们那个…的VR实训室")
+    clause = re.split(r"[，。；！？,.;!?：:\s]", before)[-1]
+    if side == "vendor" and _VENDOR_OFFER.search(clause):
         return True
-    if side != "vendor" and _CUSTOMER_ASKS.search(before):
+    if side != "vendor" and _CUSTOMER_ASKS.search(clause):
         return True
     return _BUYING.search(before) is not None
 
@@ -748,7 +757,7 @@ def find_products(
             if _in_play(sentence, f, side)
         ]
         for m in pats.category.finditer(sentence):
-            if side == "customer" and _OWN.search(sentence[max(0, m.start() - 6) : m.start()]):
+            if side != "vendor" and _OWN.search(sentence[max(0, m.start() - 6) : m.start()]):
                 continue  # "集团现有的SCADA": the customer's own infrastructure
             start = m.start()
             if _has_cjk(m.group()[:1]):  # "LPR车牌识别": a Latin code written onto it
@@ -887,7 +896,10 @@ def _resolve(
             and first[0].isupper()
             and first not in competitor_names
             and (_coined(first) or _zipf(first) < 3.5)
-        ):
+            and not any(
+                o == first.casefold() or o.startswith(first.casefold() + " ") for o in org_names
+            )
+        ):  # alone, an organisation's name is the organisation ("Tagtrail committed to …")
             for s, e in _standalone(text, first, curated + occupied["product"] + everywhere):
                 if add("product", s, e, 0.5):
                     break
