@@ -63,6 +63,40 @@ _WRAPPED = {"webvtt", "srt"}
 RoleCue = tuple[int, int, str, bool]
 
 
+def _addressed_labels(interaction: Interaction, speaker_sides: dict[str, str]) -> dict[str, str]:
+    """Role-label speakers the other side then addresses by name ("Customer: …" answered by
+    "Thanks, [X]." or "[X]您好"): the label is that person. Only a named person who never
+    speaks under their own name, and only the label of the turn just before."""
+    speakers = {person_key(t.speaker) for t in interaction.turns if t.speaker}
+    out: dict[str, str] = {}
+    previous = None
+    for turn in interaction.turns:
+        key = person_key(turn.speaker)
+        if key is None:
+            continue
+        bare = _BARE_NAME.fullmatch(turn.text)
+        if bare:
+            # "用户：孔令鑫。" answers "您贵姓？": the speaker names herself
+            if key.startswith("label:") and bare.group(1) not in speakers:
+                out.setdefault(key, bare.group(1))
+        elif previous is not None and previous != key and previous.startswith("label:"):
+            side = speaker_sides.get((turn.speaker or "").strip())
+            before = speaker_sides.get(previous.split(":", 1)[1])
+            match = _VOCATIVE.match(turn.text)
+            if match and side != before and match.group(1) not in speakers:
+                out.setdefault(previous, match.group(1))
+        previous = key
+    return out
+
+
+_BARE_NAME = re.compile(r"\W*\[(PERSON-[0-9A-F]{8})\]\W*")
+_VOCATIVE = re.compile(
+    r"\s*(?:(?:hi|hello|hey|dear|thanks|thank you|ok|okay|sure)\s*,?\s*)?"
+    r"\[(PERSON-[0-9A-F]{8})\]\s*(?:[,，.。!！:：]|您好|你好)",
+    re.I,
+)
+
+
 def _not_a_person(interaction: Interaction, key: str) -> bool:
     """A speaker label that names no person: any label of an event log (ids, accounts,
     systems) and a redacted e-mail address standing in for a sender."""
@@ -128,6 +162,7 @@ def find_people(
                 fact.side = side
         return fact
 
+    aliases.update(_addressed_labels(interaction, speaker_sides))
     # Speakers, and role-label speakers who name themselves. In an event log a speaker
     # that is not a name is an account, a tenant or a system ("u_51902", "agent").
     for turn in interaction.turns:
