@@ -1115,8 +1115,10 @@ def cypher(
         float | None, typer.Option(help="seconds before Neo4j stops it", min=0.001)
     ] = None,
     as_json: JsonOption = False,
+    principal: AsOption = None,
 ) -> None:
-    """Run read-only Cypher against the Neo4j projection (as POST /cypher)."""
+    """Run read-only Cypher against the Neo4j projection (as POST /cypher); with --as,
+    confined to what that principal may read."""
     from semcrm.ontology.neo4j.client import Neo4jClient, Neo4jTarget
     from semcrm.ontology.neo4j.query import run_cypher
 
@@ -1133,6 +1135,10 @@ def cypher(
             parameters[name] = raw  # a bare word is a string
     settings = _settings(data)
     try:
+        if principal is not None:
+            from semcrm.api.routers.cypher import confined
+
+            query, parameters = confined(_reader(data, None, principal), query, parameters)
         target = Neo4jTarget.from_settings(settings, what="`semcrm cypher`")
         with Neo4jClient.connect(target) as client:
             result = run_cypher(

@@ -13,7 +13,7 @@ from importlib.metadata import version
 from fastapi import Depends, FastAPI
 
 from semcrm.api import errors
-from semcrm.api.access.auth import authenticate, require_full_clearance
+from semcrm.api.access.auth import authenticate
 from semcrm.api.query_pool import QueryPool
 from semcrm.api.routers import (
     access,
@@ -23,6 +23,7 @@ from semcrm.api.routers import (
     explain,
     export,
     health,
+    ingest,
     sparql,
 )
 from semcrm.ontology.settings import Settings, load_settings
@@ -67,10 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     # With the `auth` setting off, both dependencies return at once and nothing changes.
     app.include_router(health.router)
-    for router in (cypher.router,):  # not tier-filtered yet
-        app.include_router(router, dependencies=[Depends(require_full_clearance)])
-    # each checks its caller; customers, explain and export answer from what it may read
-    routers = (customers, explain, export, sparql, access, approvals)
+    # each checks its caller; customers, explain, export, sparql and cypher answer from what
+    # it may read
+    routers = (customers, explain, export, sparql, cypher, ingest, access, approvals)
     for router in (r.router for r in routers):
         app.include_router(router, dependencies=[Depends(authenticate)])
     return app

@@ -12,9 +12,10 @@ import pytest
 
 
 @contextlib.contextmanager
-def serve(data: Path, **settings: object) -> Iterator[str]:
+def serve(data: Path, *, startup: float = 30, **settings: object) -> Iterator[str]:
     """The real FastAPI app over ``data``, served by uvicorn on a free loopback port
-    (``settings`` override semcrm settings, e.g. ``sparql_timeout=2``)."""
+    (``settings`` override semcrm settings, e.g. ``sparql_timeout=2``; ``startup``: seconds
+    to wait for it to answer, more for a big store on a busy machine)."""
     import socket
     import threading
     import time
@@ -35,7 +36,7 @@ def serve(data: Path, **settings: object) -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + startup
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
@@ -43,7 +44,7 @@ def serve(data: Path, **settings: object) -> Iterator[str]:
         except httpx.HTTPError:
             time.sleep(0.1)
     else:
-        pytest.fail("the API did not start within 30 s")
+        pytest.fail(f"the API did not start within {startup:g} s")
     try:
         yield url
     finally:

@@ -1,5 +1,9 @@
 """``POST /cypher``: read-only Cypher over the Neo4j projection, for analysts.
 
+With auth on, a caller below full access runs its query confined to the tiers it may read
+(every node and relationship pattern guarded by ``_sensitivity`` and ``_protectedTier``;
+:mod:`semcrm.ontology.neo4j.confine`).
+
 Body::
 
     {"query": "MATCH (o:semcrm__Organization)-[r:semcrm__hasIntent]->(i) "
@@ -26,9 +30,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel, Field
 
+from semcrm.api.access.enforce import Reader, get_reader
 from semcrm.api.dependencies import get_settings
 from semcrm.ontology.neo4j.client import Neo4jClient, Neo4jTarget
-from semcrm.ontology.neo4j.query import run_cypher
+from semcrm.ontology.neo4j.confine import confine
+from semcrm.ontology.neo4j.query import check_read_only, run_cypher
 from semcrm.ontology.settings import Settings
 
 router = APIRouter(tags=["cypher"])
@@ -64,14 +70,36 @@ def close(app: FastAPI) -> None:
         app.state.neo4j = None
 
 
+def confined(reader: Reader, query: str, parameters: dict) -> tuple[str, dict]:
+    """The query and parameters to run for this reader: unchanged for one who reads
+    everything; else confined to its readable tiers (:mod:`semcrm.ontology.neo4j.confine`).
+
+    Raises:
+        AccessDenied: the reader may read aggregates only.
+    """
+    if reader.scope is None:
+        return query, parameters
+    reader.require_records("POST /cypher")
+    policy, scope = reader.policy, reader.scope
+    tiers = [policy.tier_name(r) for r in sorted(policy.tiers.values()) if r <= scope.clearance]
+    check_read_only(query)
+    return confine(query, tiers, tiers if scope.fields else [], parameters)
+
+
 @router.post("/cypher")
 def cypher(
     body: CypherRequest,
+    reader: Annotated[Reader, Depends(get_reader)],
     client: Annotated[Neo4jClient, Depends(get_neo4j)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> dict:
-    """Run read-only Cypher with parameters, a timeout and a row limit; rows as JSON."""
+    """Run read-only Cypher with parameters, a timeout and a row limit; rows as JSON.
+
+    With auth on, a caller below full access matches only nodes and relationships of the
+    tiers it may read (and protected fields only with read-field); constructs that cannot
+    be confined are a 403."""
     limit = min(body.limit or settings.cypher_limit, settings.cypher_limit)
     timeout = min(body.timeout or settings.cypher_timeout, settings.cypher_timeout)
-    result = run_cypher(client, body.query, body.parameters, limit=limit, timeout=timeout)
+    query, parameters = confined(reader, body.query, body.parameters)
+    result = run_cypher(client, query, parameters, limit=limit, timeout=timeout)
     return result.to_dict()

@@ -32,6 +32,9 @@ projected RDF name, which always has a prefix or an IRI):
 ``_confidence``           (derived relationships) its combined confidence
 ``_derivedLabels``,       (nodes) labels and keys that only
 ``_derivedKeys``          ``graph:inferred`` supports, when there are any
+``_protectedTier``        when it holds a protected field (a property or class
+                          the access policy gives a tier: ``semcrm:text``), the
+                          strictest such tier; read only with ``read-field``
 ========================  ====================================================
 
 A node that is only ever the object of relationships has ``uri`` alone, as
@@ -141,6 +144,8 @@ class Context:
     derivations: Any = field(default_factory=dict)
     statement_iri: Any = None  # (s, p, o) -> statement IRI; semcrm.ontology.iris.statement
     ontology: str | None = None  # graph:ontology when it is projected
+    #: protected fields: term IRI -> tier name (read only with read-field; see _protectedTier)
+    protected: Mapping[str, str] = field(default_factory=dict)
 
     def projects(self, graph: str) -> bool:
         """Whether facts of ``graph`` belong in the projection."""
@@ -148,6 +153,13 @@ class Context:
 
     def tier(self, graph: str) -> str:
         return self.tiers.get(graph, DEFAULT_TIER)
+
+    def field_tier(self, predicate: str, obj: Object) -> str | None:
+        """The tier of the protected field a fact states, if it states one."""
+        found = self.protected.get(predicate)
+        if found is None and predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
+            found = self.protected.get(obj.value)
+        return found
 
     def derivation(self, subject: Subject, predicate: ox.NamedNode, obj: Object) -> Derivation:
         """What the justifications say about a triple of ``graph:inferred``."""
@@ -189,10 +201,14 @@ def project_subject(
     edge_predicates: dict[tuple[str, Subject], ox.NamedNode] = {}
     node_graphs: set[str] = set()
     node_sources: set[str] = set()
+    node_fields: set[str] = set()
     skipped = 0
     for predicate, obj, graph in facts:
         g = graph.value
         node_graphs.add(g)
+        protected = context.field_tier(predicate.value, obj) if context.protected else None
+        if protected is not None and (isinstance(obj, ox.Literal) or predicate.value == RDF_TYPE):
+            node_fields.add(protected)
         if g == context.inferred:
             node_sources.update(context.derivation(subject, predicate, obj).sources)
         if isinstance(obj, ox.Literal):
@@ -212,6 +228,8 @@ def project_subject(
     for key in sorted(literal_graphs):
         props[key] = _values(literal_graphs[key], context.config)
     props.update(_metadata(node_graphs, node_sources, context))
+    if node_fields:
+        props["_protectedTier"] = strictest(node_fields)
     only_derived = {context.inferred}
     derived_labels = sorted(k for k, gs in label_graphs.items() if gs == only_derived)
     derived_keys = sorted(
@@ -234,6 +252,9 @@ def project_subject(
         )
         sources = {g for g in graphs if g not in context.system_graphs} | set(derivation.sources)
         edge_props = _metadata(graphs, sources, context)
+        protected = context.field_tier(edge_predicates[(rel_type, target)].value, target)
+        if protected is not None:
+            edge_props["_protectedTier"] = protected
         if derived:
             edge_props["_rules"] = list(derivation.rules)
             if derivation.confidence is not None:
@@ -266,6 +287,8 @@ def facts_digest(facts: Iterable[Fact], subject: Subject, context: Context, grap
     lines = [f"tier {context.tier(graph)}"]
     for predicate, obj, _ in facts:
         line = f"{predicate} {obj}"
+        if context.protected and (protected := context.field_tier(predicate.value, obj)):
+            line += f" | protected {protected}"
         if graph == context.inferred:
             d = context.derivation(subject, predicate, obj)
             tiers = ",".join(f"{s}={context.tier(s)}" for s in d.sources)

@@ -8,7 +8,9 @@ rules, confidence and source interactions of each derived triple, is put on
 the derived relationships instead (:func:`read_derivations`). ``graph:meta``
 is bookkeeping; only the sensitivity tiers are read from it
 (:func:`read_tiers`: ``<graph> semcrm:sensitivity "confidential"`` or an IRI
-whose local name is the tier).
+whose local name is the tier), over the tiers the access policy stored in
+``graph:ontology`` gives interaction graphs; :func:`read_protected` lists the
+protected fields (terms with a tier), which the projection marks.
 
 **Change.** A graph is summarised as a digest per subject
 (:func:`~semcrm.ontology.neo4j.projection.facts_digest`); the sync keeps the
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -65,8 +68,18 @@ def projected_graphs(store: KnowledgeStore, *, include_ontology: bool = True) ->
 
 
 def read_tiers(store: KnowledgeStore) -> dict[str, str]:
-    """Sensitivity tier per graph, from ``graph:meta`` (graphs without one are not listed)."""
+    """Sensitivity tier per interaction graph: the one governance set in ``graph:meta``, else
+    the one the access policy in ``graph:ontology`` gives it (its class's default tier, a
+    confidentiality marking in a document's text: :func:`semcrm.api.access.tiers.graph_tiers`).
+    Graphs with neither are not listed (the projection's default applies)."""
     tiers: dict[str, str] = {}
+    policy = stored_policy(store)
+    if policy is not None:
+        from semcrm.api.access.tiers import graph_tiers
+
+        for graph, tier in graph_tiers(store.oxigraph, policy).items():
+            if graph not in SYSTEM:
+                tiers[graph] = policy.tier_name(tier.rank)
     for quad in store.oxigraph.quads_for_pattern(None, _SENSITIVITY, None, META):
         if not isinstance(quad.subject, ox.NamedNode):
             continue
@@ -74,6 +87,45 @@ def read_tiers(store: KnowledgeStore) -> dict[str, str]:
         word = split_iri(value.value)[1] if isinstance(value, ox.NamedNode) else value.value
         tiers[quad.subject.value] = word.strip().lower() or "restricted"
     return tiers
+
+
+_POLICIES: dict[str, Any] = {}
+
+
+def stored_policy(store: KnowledgeStore) -> Any:
+    """The access policy of the ontology stored in ``graph:ontology`` (kept per ontology
+    digest), or ``None`` when it has no access module."""
+    digest = store.ontology_digest()
+    if digest is not None and digest in _POLICIES:
+        return _POLICIES[digest]
+    from rdflib import Graph
+
+    from semcrm.api.access.policy import PolicyError, policy_from_graph
+
+    quads = store.oxigraph.quads_for_pattern(None, None, None, ONTOLOGY)
+    text = ox.serialize(
+        (ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES
+    )
+    graph = Graph()
+    if text:
+        graph.parse(data=text.decode("utf-8"), format="nt")
+    try:
+        policy = policy_from_graph(graph)
+    except PolicyError:
+        policy = None
+    if digest is not None:
+        _POLICIES[digest] = policy
+    return policy
+
+
+def read_protected(store: KnowledgeStore) -> dict[str, str]:
+    """Protected fields: ontology terms the access policy gives a tier (IRI -> tier name)."""
+    policy = stored_policy(store)
+    if policy is None or not policy.resource_tiers:
+        return {}
+    from semcrm.api.access.scope import protected_terms
+
+    return {t: policy.tier_name(r) for t, r in protected_terms(store.oxigraph, policy).items()}
 
 
 def read_derivations(store: KnowledgeStore) -> dict[str, Derivation]:
@@ -235,7 +287,9 @@ __all__ = [
     "named",
     "projected_graphs",
     "read_derivations",
+    "read_protected",
     "read_tiers",
+    "stored_policy",
     "subject_facts",
     "subject_term",
 ]
