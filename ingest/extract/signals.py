@@ -62,7 +62,9 @@ MODEL_UNKNOWN_SIDE_FACTOR = 2 / 3
 _AVERSION = re.compile(
     r"(?:不想|不要|不愿|别再|别|不能再)\s*$|(?:don't|do not|never) want to\s*$", re.I
 )
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<=[a-z0-9])\.(?=\s|$)")
+#: Sentence ends; a line break is one unless it breaks a sentence (captions wrap after a comma
+#: or a word).
+_SENTENCE_END = re.compile(r"[。！？!?；;]|(?<![,，、A-Za-z])\n|(?<=[a-z0-9])\.(?=\s|$)")
 
 
 def turn_signals(
