@@ -63,7 +63,7 @@ class Turn:
         index (int): 0-based position in the interaction.
         text (str): the turn's own text (no speaker prefix, no timestamp).
         start (int), end (int): ``text`` is ``interaction.text[start:end]``.
-        speaker (str | None): the speaker's name as written (``"樊立新"``,
+        speaker (str | None): the speaker's name as written (``"阚立新"``,
             ``"Imogen Adair"``), or a role label (``"客户"``, ``"Customer"``),
             or None when the format has none. De-identified after the PII stage.
         speaker_org (str | None): the organisation given with the speaker,

@@ -96,7 +96,7 @@ def test_a_known_name_is_found_in_any_case() -> None:
 
 
 def test_role_labels_among_the_hints_are_not_names() -> None:
-    hints = ("Operator", "Moderator", "Ysolde Quillfeather (Tallow Systems, CFO)")
+    hints = ("Operator", "Moderator", "Ysolde Quillfeather (Quillmark Systems, CFO)")
     assert redacted("operator_moderator_QUILLFEATHER.txt", hints) == (
         f"operator_moderator_{person('QUILLFEATHER')}.txt"
     )

@@ -47,7 +47,7 @@ def test_look_alikes_found_while_building_are_not_redacted(text: str) -> None:
 
 
 def test_an_organisation_in_a_speaker_labels_parentheses_is_not_a_name() -> None:
-    text = "Mirabel Stanhope (Tallowmere Labs, Practice Operations Manager): Hello.\n"
+    text = "Mirabel Stanhope (Ferncastle Labs, Practice Operations Manager): Hello.\n"
     assert found(text) == [("Mirabel Stanhope", "person_name")]
 
 

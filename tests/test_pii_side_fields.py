@@ -18,7 +18,7 @@ SIDE_FIELDS = [
     "账号",
     "4111 1111 1111 1111",
     "价格太高了。\n\n甄测峰",
-    "樊经理、樊测群：",
+    "阚经理、阚测群：",
     "Ridgelet (virtual assistant)",
     "Ridgelet",
     "from_address: quill.test@example.com",

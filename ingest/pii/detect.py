@@ -99,7 +99,7 @@ def parse_hints(hints: tuple[str, ...]) -> tuple[list[tuple[str, str]], set[str]
 
 
 def _title_of(surface: str) -> tuple[str, str | None]:
-    """``(value, title)`` of a person surface: ``("Tolliver", "Dr.")``, ``("樊经理", "经理")``."""
+    """``(value, title)`` of a person surface: ``("Tolliver", "Dr.")``, ``("阚经理", "经理")``."""
     match = _HONORIFIC.match(surface)
     if match:
         return surface[match.end() :], match.group(1)
@@ -189,7 +189,7 @@ def _find(
 
 
 def _with_aliases(text: str, spans: list[PiiSpan], values: list[str]) -> Detection:
-    """The detection of ``text``, with aliases (樊经理 -> 樊立新) linked to full names."""
+    """The detection of ``text``, with aliases (阚经理 -> 阚立新) linked to full names."""
     person_indexes = [i for i, span in enumerate(spans) if span.type == "person_name"]
     person_candidates = [
         Candidate(spans[i].start, spans[i].end, "person_name", spans[i].recognizer, 0, values[i])

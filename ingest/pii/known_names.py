@@ -2,22 +2,22 @@
 
 The recognisers find a name where its context reveals it (a speaker label,
 "我是…", "Hi Imogen"); the same person is usually named again where the
-context says nothing ("…发樊立新", "Imogen will"). So the names found are
+context says nothing ("…发阚立新", "Imogen will"). So the names found are
 collected into a per-interaction lexicon and searched for everywhere, with
 one compiled alternation (longest first), Chinese anywhere and Latin names
 only at Latin-letter boundaries.
 
 Also added to the lexicon, per interaction only:
 
-* the given name of a known Latin full name (Ravindra of Ravindra Halvorsen),
+* the given name of a known Latin full name (Ravindra of Ravindra Thorsen),
   unless it is an everyday word;
 * the given name of a known three-character Chinese name (振宇 of 詹振宇)
   when it occurs at least once as a form of address (``振宇、淑兰：``,
-  ``收到晓彤，``); a two-character given name is often an ordinary word
-  (建国, 海燕), and the address form is what shows it is used as a name.
+  ``收到思琪，``); a two-character given name is often an ordinary word
+  (建国, 春风), and the address form is what shows it is used as a name.
 
 :func:`resolve_aliases` then links aliases to the full name they refer to:
-樊经理 to 樊立新 when exactly one known full name has the surname 樊, Ms. Chen
+阚经理 to 阚立新 when exactly one known full name has the surname 阚, Ms. Chen
 to Lily Chen when exactly one known Latin full name ends in Chen, 振宇 to
 詹振宇. An alias gets its full name's pseudonym and ``refers_to``.
 """

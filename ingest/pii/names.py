@@ -55,8 +55,8 @@ def parse_label(label: str, strong: bool = True) -> tuple[LabelName | None, bool
     """Find the person name in a speaker-style label: ``(name or None, is_persona)``.
 
     ``label`` may carry an organisation or role before the name (``销售 秦书瑶``,
-    ``Quotera-Sales Leo 柏``) and a parenthesised part after it
-    (``Miles Farrant (Tallow Systems, Account Executive)``).
+    ``Quotera-Sales Neil 湛``) and a parenthesised part after it
+    (``Miles Farrant (Quillmark Systems, Account Executive)``).
     """
     paren = _PAREN.search(label)
     head = label[: paren.start()] if paren else label

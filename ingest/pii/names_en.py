@@ -6,12 +6,12 @@ or when the context says so:
 
 * honorific + surname: Ms. Chen, Dr. Maren Tolliver, Mr Adeyemi;
 * given name + capitalised word: Elsa Brunetti (unless the second word
-  makes it an organisation or place: Alder Falls, Harbour Tower);
+  makes it an organisation or place: Birchwood Falls, Harbour Tower);
 * greetings and vocatives: "Hi Imogen", "Dear Mr Adeyemi", "Thanks, Linnea.";
 * introductions: "this is Odile Ekwueme", "a guy named Henrik Solberg",
   "Name on the order is Linnea Garrow", "Minutes by Ruth Pendleford";
 * role appositives: "our finance director, Ana Ferrel", "Joan Whitacre,
-  our CEO", "Kofi Asante (Quality Manager)";
+  our CEO", "Yaw Darko (Quality Manager)";
 * a known given name on its own ("Oswin will want that"), unless it follows
   an article or a place preposition (the Sierra, in Austin) or starts an
   organisation name (Hollis & Wren);
@@ -149,7 +149,7 @@ _GREETINGS = frozenset(
 
 def _tail_of_proper_noun(text: str, start: int) -> bool:
     """True when the word before ``start`` is a capitalised word inside a sentence
-    (``our Alder Falls``): the token is then the tail of a multiword proper noun."""
+    (``our Birchwood Falls``): the token is then the tail of a multiword proper noun."""
     before = text[max(0, start - 40) : start]
     if not before.endswith(" "):
         return False
@@ -175,7 +175,7 @@ def _is_name_token(token: str) -> bool:
 
 def _pair_is_person(tokens: list[str], given: frozenset[str]) -> bool:
     """A known given name before capitalised name words, or, when the given name is one the
-    lists lack ("Ravindra"), any capitalised non-word before a known surname ("Halvorsen")."""
+    lists lack ("Ravindra"), any capitalised non-word before a known surname ("Thorsen")."""
     if not all(_is_name_token(token) for token in tokens[1:]):
         return False
     if tokens[0] in given:
@@ -191,7 +191,7 @@ def _pair_is_person(tokens: list[str], given: frozenset[str]) -> bool:
     )
 
 
-#: Capitalised sentence openers that are not given names ("Please Halvorsen the file").
+#: Capitalised sentence openers that are not given names ("Please Thorsen the file").
 _FUNCTION_WORDS = frozenset(
     [
         "Please",

@@ -10,8 +10,8 @@ is only ever proposed in a context that says "a person is named here":
   before a verb of speech (说, 提到, 指出 ...), before a contact word
   (手机, 电话, 邮箱, 身份证) or an address, or after a role word and a space
   in attendee lists (``质检科科长 符海川、``);
-* a partially masked name (葛*琳);
-* a Latin given name followed by a surname (Wendy 蔺, Roger 闵);
+* a partially masked name (宓*萍);
+* a Latin given name followed by a surname (Wendy 宓, Gavin 闵);
 * a full name right before a title of address (林嘉豪先生, 陈静怡女士) or
   right before a phone number, ID or e-mail address (``张伟国 139…``, as in
   a document title or a contact line);

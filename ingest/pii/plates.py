@@ -62,7 +62,7 @@ _PLATE_WORDS = re.compile(r"(?:省|市|自治区)|的|牌照|车牌|牌号|号�
 
 
 def canonical_plate(value: str) -> str:
-    """A plate in one notation: ``苏江E牌照f38291`` and ``苏E·F38291`` are both ``苏EF38291``."""
+    """A plate in one notation: ``山东B牌照k47305`` and ``鲁B·K47305`` are both ``鲁BK47305``."""
     head = value[:3]
     for name, abbreviation in _NAME_TO_ABBREVIATION.items():
         if head.startswith(name):

@@ -4,7 +4,7 @@ The devset README defines the scoring this module implements:
 
 * **PII recall is per occurrence.** Every occurrence of every gold ``pii``
   string is located in the interaction's text; overlapping or nested
-  occurrences ("Ravindra" inside "Ravindra Halvorsen") merge into one *unit*. A
+  occurrences ("Ravindra" inside "Ravindra Thorsen") merge into one *unit*. A
   unit is *recalled* when every character is covered by redaction spans,
   a *leak* when only part of it is. Type accuracy is scored on recalled units.
 * **Over-redaction**: each occurrence of a ``non_pii_lookalikes`` string that

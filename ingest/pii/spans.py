@@ -57,7 +57,7 @@ class PiiSpan:
             ``"cn_mobile"``, ``"speaker_name"``, ``"surname_title"``.
         pseudonym (str): filled by :func:`~semcrm.ingest.pii.redact`.
         title (str | None): a non-identifying title kept as data (``"经理"``
-            for 樊经理, ``"Dr."`` for Dr. Tolliver).
+            for 阚经理, ``"Dr."`` for Dr. Tolliver).
         refers_to (str | None): the pseudonym of the full-name person this
             alias was resolved to, if any.
     """

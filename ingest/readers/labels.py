@@ -21,8 +21,8 @@ one word is a role when it is a known role or ends like one (``经理``,
 ``Manager``), else an organisation. Before a Chinese name, the first word
 is the affiliation (``"恒拓大客户 骆振华"``), split at ``-`` into organisation
 and role (``"岚舟-运营"``). A Latin given name before a one- or two-character
-Chinese surname stays with it (``"Wendy 蔺"``, ``"Quotera-Roger 闵"`` gives
-``Roger 闵`` of Quotera), as Chinese business chats write such names.
+Chinese surname stays with it (``"Wendy 宓"``, ``"Quotera-Gavin 闵"`` gives
+``Gavin 闵`` of Quotera), as Chinese business chats write such names.
 
 Role labels (``销售``, ``客户``, ``Agent``, ``Customer``) are speakers but
 not names; bot personas (``(virtual assistant)``, ``机器人``) are speakers

@@ -10,7 +10,7 @@ itself a list item). Each item may start with an organisation and a colon
 outside parentheses, and each piece gives one person through
 :func:`~.labels.person_in_phrase` (``"华东区总经理 汪屹"`` gives ``汪屹``,
 ``"Greta MacAulay (Operations Director)"`` gives ``Greta MacAulay``,
-``"CEO Tracy 闫"`` gives ``Tracy 闫``).
+``"CEO Tracy 晏"`` gives ``Tracy 晏``).
 
 Attendees and note takers are participants; everyone found (absent people
 too) is a name hint with origin ``"attendee"``. The organisations in front
