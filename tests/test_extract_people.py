@@ -207,6 +207,24 @@ def test_people_a_board_or_a_meeting_is_not_a_person(extract):
     assert not any(p.key.startswith("title:") for p in extraction.people)
 
 
+CHAT = """\
+10:02:11 Customer: my heater stopped working two days after delivery
+10:02:30 Lena (Brightfold Support): Sorry to hear that. Could I have the order number and the name on the order?
+10:02:52 Customer: BF-40219, the name is Odile Marchand.
+10:03:05 Lena (Brightfold Support): Thanks, Odile. I can see the order and I'll book a replacement.
+"""
+
+
+def test_people_a_role_label_speaker_addressed_by_name_is_that_person(extract):
+    """ "Customer: …" answered by "Thanks, [X]." is X: one present customer, not a role label
+    beside an absent X."""
+    extraction = extract(CHAT, "chat.txt")
+    people = customers(extraction)
+    assert len(people) == 1
+    assert people[0].present and people[0].pseudonym is not None
+    assert "Customer" in people[0].speaker_labels
+
+
 @pytest.mark.slow
 @pytest.mark.issue(4)
 def test_people_devset_roles_and_hidden_nodes(devset_dir):
