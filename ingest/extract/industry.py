@@ -131,13 +131,15 @@ class IndustryLinker:
         taken: list[tuple[int, int]] = []
         out: list[tuple[str, str]] = []
         for cue, concept in self.name_cues:
-            for match in re.finditer(re.escape(cue), folded):
-                start, end = match.span()
-                if not _cjk(cue) and not _word_at(folded, start, end):
+            start = folded.find(cue)
+            while start >= 0:
+                end = start + len(cue)
+                at, start = start, folded.find(cue, start + 1)
+                if not _cjk(cue) and not _word_at(folded, at, end):
                     continue
-                if any(start < e and s < end for s, e in taken):
+                if any(at < e and s < end for s, e in taken):
                     continue
-                taken.append((start, end))
+                taken.append((at, end))
                 out.append((concept, cue))
         return out
 
