@@ -53,7 +53,7 @@ def test_detect_speaker_lines_are_not_mail_headers() -> None:
 
 def test_detect_a_document_with_a_few_field_lines_is_not_a_transcript() -> None:
     text = (
-        "示例项目说明\n说明：标注星号的条款为实质性条款。\n本项目共分三期实施，第一期于明年开始。\n"
+        "示例项目说明\n说明：带星号的为实质性条款。\n本项目共分三期实施，第一期于明年开始。\n"
         "各期的范围见附表，附表另行提供。\n联系人：甄测试\n"
     )
     assert detect_text_format(text, "x") == "text"

@@ -31,7 +31,7 @@ def found(text: str) -> list[tuple[str, str]]:
         # space-separated chat text: words after a space are not names (包邮, 谢谢您)
         "亲 包邮 的 哦 谢谢您 祝您 生活 愉快",
         # an English word that is also a given name, starting a sentence (Tone of …)
-        "Tone of the meeting improved after that.",
+        "Tone of the call got friendlier after that.",
         # a hyphenated compound is not a name (Add-on)
         "The Add-on is priced separately.",
         # four digits after four zeros are not an international number (0000 1234)

@@ -135,12 +135,12 @@ def test_srt_blank_line_inside_a_cue_stays_with_the_cue(tmp_path: Path) -> None:
 def test_srt_speaker_prefix_and_multi_line_text(tmp_path: Path) -> None:
     text = (
         "1\n00:00:01,200 --> 00:00:05,600\n贾场长：人都到齐了，\n今天先把数据对一对。\n\n"
-        "2\n00:00:06,000 --> 00:00:08,000\n示例 甄工：好的，贾场长。\n"
+        "2\n00:00:06,000 --> 00:00:08,000\n示例 濮工：好的，贾场长。\n"
     )
     interaction = read_text(tmp_path, text, "captions.srt")
     first, second = interaction.turns
     assert (first.speaker, first.text) == ("贾场长", "人都到齐了，\n今天先把数据对一对。")
-    assert (second.speaker, second.speaker_org, second.text) == ("甄工", "示例", "好的，贾场长。")
+    assert (second.speaker, second.speaker_org, second.text) == ("濮工", "示例", "好的，贾场长。")
     assert "今天先把数据对一对" in interaction.text
 
 

@@ -165,7 +165,7 @@ def test_chat_group_export_with_org_role_name_labels(tmp_path: Path) -> None:
 
 def test_chat_bracketed_datetime_with_zone_and_org(tmp_path: Path) -> None:
     content = (
-        "Examplecorp Support Portal - live chat export\n"
+        "Examplecorp Help Centre - chat transcript\n"
         "Ticket: EX-000001 | Account: Sampleton Fibre\n\n"
         "[2030-09-10 14:02:11 BST] Mira Testwood (Sampleton Fibre): Hi - scheduler crashed.\n"
         "[2030-09-10 14:02:40 BST] Zed Quillfeather (Examplecorp Support): Sorry to hear that.\n"

@@ -22,18 +22,18 @@ def read_one(tmp_path: Path, content: str | bytes, name: str = "doc.txt") -> Int
     return interaction
 
 
-MINUTES_ZH = """# 示例燃气 × 样板智能　项目沟通会　会议纪要
+MINUTES_ZH = """# 示例热力 × 样板智能　项目沟通会　会议纪要
 
-- **时间**：2030年4月17日 14:00–16:10
+- **时间**：2030年5月9日 09:30–11:00
 - **参会人**：
-  - 示例燃气：贾副总（分管运营）、管网所所长 甄测试、客服中心主任 钱样例
-  - 样板智能：华东区总经理 孙演示、解决方案经理 李示范
+  - 示例热力：贾副总（分管生产）、调度室主任 甄测试、用户服务部经理 钱样例
+  - 样板智能：西南区总经理 孙演示、售前工程师 李示范
 - **记录人**：李示范
 
 ## 一、回顾
 
-1. 一期已安装约6.2万只表。
-2. 贾副总指出误报较多，
+1. 首批已改造约1.8万户。
+2. 贾副总指出室温采集偏差较大，
    需要尽快解决。
 
 | 序号 | 事项 | 负责人 |
@@ -46,19 +46,19 @@ def test_markdown_minutes_are_a_meeting_with_attendees(tmp_path: Path) -> None:
     interaction = read_one(tmp_path, MINUTES_ZH, "minutes.md")
     assert interaction.source.format == "markdown"
     assert interaction.kind == "meeting"
-    assert interaction.title == "示例燃气 × 样板智能　项目沟通会　会议纪要"
+    assert interaction.title == "示例热力 × 样板智能　项目沟通会　会议纪要"
     assert interaction.participants == ("贾副总", "甄测试", "钱样例", "孙演示", "李示范")
     assert {h.origin for h in interaction.name_hints} == {"attendee"}
-    assert interaction.metadata["attendee_orgs"] == "示例燃气; 样板智能"
-    assert interaction.occurred_at == "2030-04-17T14:00:00"
+    assert interaction.metadata["attendee_orgs"] == "示例热力; 样板智能"
+    assert interaction.occurred_at == "2030-05-09T09:30:00"
 
 
 def test_markdown_headings_list_items_and_table_rows_are_turns(tmp_path: Path) -> None:
     turns = read_one(tmp_path, MINUTES_ZH, "minutes.md").turns
     blocks = [(t.meta["block"], t.text) for t in turns]
     assert ("heading", "一、回顾") in blocks
-    assert ("clause", "1. 一期已安装约6.2万只表。") in blocks
-    assert ("clause", "2. 贾副总指出误报较多，\n   需要尽快解决。") in blocks
+    assert ("clause", "1. 首批已改造约1.8万户。") in blocks
+    assert ("clause", "2. 贾副总指出室温采集偏差较大，\n   需要尽快解决。") in blocks
     assert ("table_row", "1 | 提供技术方案 | 孙演示") in blocks
     row = next(t for t in turns if t.meta["block"] == "table_row" and "提供技术方案" in t.text)
     assert row.meta["section"] == "一、回顾"
@@ -92,29 +92,29 @@ def test_english_minutes_attendees_and_apologies(tmp_path: Path) -> None:
     assert interaction.occurred_at == "2030-03-19"
 
 
-TENDER_ZH = """示例县自来水有限公司
-智能水表采购项目　招标文件（节选）
+TENDER_ZH = """示例市热力有限公司
+智能热量表采购项目　招标文件（节选）
 
 项目编号：EX-ZB-2030-001
-说明：标注“★”的条款为实质性条款。
+说明：带“★”号的为实质性条款。
 
 第三章　采购需求
 
 3.1　项目概况
-3.1.1　本项目采购智能水表共计1,000只。
-★3.2.1　水表计量性能须符合相关标准。
-3.2.2　平台应支持漏损分析；★数据须存储于境内。
-3.3　★质保期不少于6年。
+3.1.1　本项目采购智能热量表共计500台。
+★3.2.1　热量表须通过型式评价。
+3.2.2　平台宜提供能耗报表；★数据须本地保存。
+3.3　★保修期不少于3年。
 """
 
 
 def test_tender_clauses_keep_numbers_and_star_marks(tmp_path: Path) -> None:
     interaction = read_one(tmp_path, TENDER_ZH)
     assert interaction.kind == "tender"
-    assert interaction.title == "示例县自来水有限公司"
+    assert interaction.title == "示例市热力有限公司"
     clauses = {t.meta["clause"]: t for t in interaction.turns if "clause" in t.meta}
     assert set(clauses) == {"3.1", "3.1.1", "3.2.1", "3.2.2", "3.3"}
-    assert clauses["3.2.1"].text == "★3.2.1　水表计量性能须符合相关标准。"
+    assert clauses["3.2.1"].text == "★3.2.1　热量表须通过型式评价。"
     assert clauses["3.2.1"].meta["mandatory"] == "true"
     assert clauses["3.2.2"].meta["mandatory"] == "true"  # a starred sub-requirement
     assert clauses["3.3"].meta["mandatory"] == "true"
@@ -125,8 +125,8 @@ def test_tender_clauses_keep_numbers_and_star_marks(tmp_path: Path) -> None:
 def test_english_rfp_is_a_tender(tmp_path: Path) -> None:
     text = (
         "EXAMPLE COUNTY\nREQUEST FOR PROPOSALS No. EX-2030-03\n\n"
-        "Clauses marked with ★ are mandatory.\n\n3. REQUIREMENTS\n"
-        "★3.1 The portal shall conform to WCAG 2.1 Level AA.\n3.2 The portal should support"
+        "Items with a ★ must be met.\n\n3. REQUIREMENTS\n"
+        "★3.1 The site shall meet WCAG 2.2 Level AA.\n3.2 The portal should support"
         " markup\nand versioning of sheets.\n★3.3 Data shall stay in the country.\n"
     )
     interaction = read_one(tmp_path, text)

@@ -13,7 +13,7 @@ from semcrm.ingest.readers import read_path
 from semcrm.ingest.readers.eventlog import mapping_doc
 
 ALARM = {
-    "ts": "2030-04-03T14:22:10Z",
+    "ts": "2030-04-03T09:41:27Z",
     "event": "alarm",
     "device_sn": "EX-DEV-0001",
     "fault_code": "F-999",
@@ -55,7 +55,7 @@ def test_event_is_rendered_as_a_readable_line_then_its_raw_json(tmp_path: Path) 
     [turn] = interaction.turns
     rendering, raw = turn.text.split("\n")
     assert rendering == (
-        "2030-04-03T14:22:10Z alarm device_sn=EX-DEV-0001 fault_code=F-999 severity=minor: "
+        "2030-04-03T09:41:27Z alarm device_sn=EX-DEV-0001 fault_code=F-999 severity=minor: "
         "F-999 demo voltage imbalance on rack 2"
     )
     assert raw == json.dumps(ALARM, ensure_ascii=False)
@@ -65,7 +65,7 @@ def test_event_is_rendered_as_a_readable_line_then_its_raw_json(tmp_path: Path) 
 
 def test_event_fields_map_to_actor_time_action_object(tmp_path: Path) -> None:
     alarm, ticket, chat = read_log(tmp_path, [ALARM, TICKET, CHAT]).turns
-    assert (alarm.timestamp, alarm.speaker) == ("2030-04-03T14:22:10Z", None)
+    assert (alarm.timestamp, alarm.speaker) == ("2030-04-03T09:41:27Z", None)
     assert alarm.meta["mapped_action"] == "alarm"
     assert alarm.meta["mapped_object"] == "EX-DEV-0001"
     assert ticket.speaker == "customer"
@@ -79,7 +79,7 @@ def test_message_strings_and_raw_fields_appear_verbatim_in_the_text(tmp_path: Pa
     assert "Fan is loud. Please send someone." in interaction.text
     assert "续费可按未用月数抵扣差价。" in interaction.text
     assert '"event": "ticket_opened"' in interaction.text
-    assert interaction.occurred_at == "2030-04-03T14:22:10Z"
+    assert interaction.occurred_at == "2030-04-03T09:41:27Z"
     assert interaction.metadata["events"] == "3"
 
 

@@ -291,7 +291,7 @@ def find_reply_names(text: str, starts: list[int], ends: list[int]) -> Iterator[
         content = text[start:end].strip()
         core = content.rstrip("。.！!～~")
         if core.endswith(_GREETING_ENDINGS):
-            continue  # "周工好。" greets 周工 (found as a title form), it is not a name
+            continue  # "龚工好。" greets 龚工 (found as a title form), it is not a name
         if 2 <= len(core) <= 4 and split_zh_name(core) is not None:
             offset = text.index(core, start)
             yield Candidate(offset, offset + len(core), "person_name", "reply_name", PRIORITY)

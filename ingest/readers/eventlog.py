@@ -24,7 +24,7 @@ person names  ``contact_name``, ``author_name``, ``agent_name``,
 
 Each event's turn is two lines. The first is a readable rendering::
 
-    2024-04-03T14:22:10Z alarm device_sn=VM-0001 fault_code=F-1 severity=minor: <msg>
+    2030-01-15T08:05:00Z alarm device_sn=VM-0001 fault_code=F-1 severity=minor: <msg>
 
 (time, actor, action, object as ``key=value``, the remaining scalar fields
 as ``key=value``, then the message verbatim). The second is the event's
@@ -36,7 +36,7 @@ fields (scalars as text, lists and objects as compact JSON) plus the
 mapped ``actor``/``action``/``object`` and the 1-based ``line``.
 
 A person-name field (``contact_name``, ``agent_name`` ...) gives a name
-hint; ``agent_name: "栖客顾问 常乐"`` gives the name after the affiliation.
+hint; ``agent_name: "青禾顾问 申奥"`` gives the name after the affiliation.
 
 **Bad lines reject the whole file**, naming the first one: a log ingested
 with holes looks complete and is not, which is worse than a log that is

@@ -210,7 +210,7 @@ def parse_label(raw: str) -> Label | None:
 
 
 def person_in_phrase(phrase: str) -> str | None:
-    """The person's name in an attendee-list item (``"华东区总经理 单毅"``, ``"Jo Doe (Ops)"``).
+    """The person's name in an attendee-list item (``"华东区总经理 汪屹"``, ``"Jo Doe (Ops)"``).
 
     Returns None when the item does not look like one person (too long, a sentence).
     """
