@@ -299,8 +299,9 @@ def _timed(client: httpx.Client, method: str, path: str, **kw) -> tuple[float, i
 
 
 def bench_overhead(data: Path, built: dict, args) -> dict:
-    """Interleaved: each request goes to the auth-off server, then to the auth-on one with
-    each key, round after round, so a change in the machine's load hits every column."""
+    """Interleaved: each request goes to the auth-off server and to the auth-on one with
+    each key, round after round in a rotating order, so a change in the machine's load hits
+    every column alike."""
     keys = built["keys"]
     labels = ("off", "governance", "analyst", "agent")
     requests = [
@@ -333,8 +334,9 @@ def bench_overhead(data: Path, built: dict, args) -> dict:
             for label, client in clients.items():
                 cold[label][name], status[label][name] = _timed(client, method, path, **kw)
                 times[label][name] = []
-            for _ in range(args.repeat):
-                for label, client in clients.items():
+            order = list(clients.items())
+            for round_ in range(args.repeat):  # rotated, so no column always goes first
+                for label, client in order[round_ % 4 :] + order[: round_ % 4]:
                     if status[label][name] == 200:
                         times[label][name].append(_timed(client, method, path, **kw)[0])
         for client in clients.values():
