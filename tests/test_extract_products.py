@@ -187,3 +187,20 @@ def test_an_organisations_name_alone_is_the_organisation_not_its_product(lexicon
 def test_a_role_after_a_brand_is_a_person_not_a_product(lexicon):
     products, _ = found(lexicon, "Note from the Wexmoor CSM: the customer asked for pricing.")
     assert not any(p.startswith("Wexmoor") for p in products)
+
+
+def test_a_gap_in_a_competitor_cue_covers_a_few_words(lexicon):
+    """ "source … from" in lexicon.ttl: the "…" stands for up to three words."""
+    _, competitors = found(
+        lexicon, "We may have to source the remaining units from Tarnquill Metals."
+    )
+    assert competitors == {"Tarnquill Metals"}
+
+
+def test_the_vendors_answer_that_opens_with_a_generic_name_is_an_offering(lexicon):
+    products = sided(
+        lexicon,
+        ("软件是按年收费吗？", "customer"),
+        ("基础平台是买断的，内容升级另算。", "vendor"),
+    )
+    assert "基础平台" in products

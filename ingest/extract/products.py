@@ -94,7 +94,10 @@ class ProductLexicon:
 
 
 def _alternation(values: Iterable[str]) -> str:
-    return "|".join(re.escape(v) for v in values) or r"(?!x)x"
+    """A regex alternation of cue phrases; a "…" in a cue stands for up to three words."""
+    gap = r"\s*(?:\S+\s+){0,3}?"
+    parts = [gap.join(re.escape(p.strip()) for p in v.split("…")) for v in values]
+    return "|".join(parts) or r"(?!x)x"
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,8 @@ def _compile(lex: ProductLexicon) -> _Patterns:
         en_heads=frozenset([*lex.heads_en, *(c for c in lex.categories if c.isascii())]),
         en_feature=re.compile(
             rf"(?:\b(?i:our|your|their|we have an?|we run an?|we offer an?|we also have an?|"
-            rf"a certified|an optional)\s+|(?:我们的|你们的|我们有|我们也有|的))"
+            rf"a certified|an optional|the legacy|our legacy|our current|our existing)\s+|"
+            rf"(?:我们的|你们的|我们有|我们也有|的))"
             rf"((?:[A-Za-z0-9][A-Za-z0-9\-]*\s+){{1,2}}(?:{_alternation(lower_heads)}))(?![A-Za-z0-9\-])",
         ),
         category=re.compile(
@@ -633,8 +637,10 @@ def _in_play(sentence: str, found: _Found, side: str) -> bool:
         return False  # "集团现有的SCADA和GIS平台": the customer's own systems
     # the offer or the question may be a few words back in its clause ("你们那个…的VR实训室")
     clause = re.split(r"[，。；！？,.;!?：:\s]", before)[-1]
-    if side == "vendor" and _VENDOR_OFFER.search(clause):
-        return True
+    if side == "vendor" and (
+        _VENDOR_OFFER.search(clause) or (not clause and sentence[found.end : found.end + 1] == "是")
+    ):
+        return True  # "我们的X", or an answer that opens with it: "X是买断的"
     if side != "vendor" and _CUSTOMER_ASKS.search(clause):
         return True
     return _BUYING.search(before) is not None
