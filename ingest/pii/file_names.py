@@ -241,7 +241,7 @@ def _latin_names(stem: str) -> Iterator[Candidate]:
 def _hint_tokens(stem: str, hints: Sequence[str]) -> Iterator[Candidate]:
     """Every token of a known Latin name, in any case, at token boundaries.
 
-    Only the names the hints carry count (``Ivan Petrov`` of ``Ivan Petrov (Acme, CFO)``);
+    Only the names the hints carry count (``Pavel Petrov`` of ``Pavel Petrov (Acme, CFO)``);
     role labels and personas (``Agent``, ``Support Bot``) are not names.
     """
     lowered = stem.lower()

@@ -98,8 +98,8 @@ ORG_WORDS: frozenset[str] = frozenset(
     Airport University College School Academy Institute Hospital Clinic Pharmacy Pharmacies
     Bank Group Partners Partner Systems Solutions Technologies Technology Labs Lab Cloud Pay
     Core Hub Inc Ltd LLC LLP Corp Corporation Company Co Holdings Capital Energy Power Foods
-    Falls Valley Hills Heights Springs Beach Island City County State Region Gate Trek Pro
-    Plus Max Mini Live Compete Suite Services Service Support Health Care Medical Fibre
+    Falls Valley Hills Heights Springs Beach Island City County State Region Gate Pro
+    Plus Max Mini Live Suite Services Service Support Health Care Medical Fibre
     Fiber Storage Logistics Cargo Insurance Underwriters Diagnostics Vision Analytics
     Software Networks Network Media Studio Studios Consulting Ventures Foundation Trust
     Council Department Office Board Market Markets Mall Plaza Square Gardens Court Building
@@ -187,7 +187,7 @@ def latin_given_names() -> frozenset[str]:
 def common_english_words() -> frozenset[str]:
     """About a thousand everyday English words (Faker's en_US lorem list), capitalised.
 
-    A capitalised everyday word ("Please Raman", "Mount Everest") is not a given name,
+    A capitalised everyday word ("Please Thorsen", "Mount Everest") is not a given name,
     so it vetoes the surname-anchored pair rule of :mod:`.names_en`.
     """
     from faker.providers.lorem.en_US import Provider

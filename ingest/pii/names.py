@@ -194,7 +194,7 @@ _NAME_LINE = re.compile(
     rf"(?m)^(?P<prefix>[> \t]*)(?P<name>(?:[{CJK}]{{2,4}}(?:[ \u3000]+(?:{CAP} ){{0,2}}{CAP})?)|"
     rf"(?:{CAP} ){{1,2}}{CAP}|{CAP})[ \t]*$"
 )
-#: A closing and a name on one line: "谢谢，程晓峰", "Best regards, Hannah Oyelaran".
+#: A closing and a name on one line: "谢谢，程晓峰", "Best regards, Hannah Adewole".
 _INLINE_CLOSING = re.compile(
     r"(?im)^[> \t]*(?:best regards|kind regards|warm regards|regards|best wishes|many thanks|thanks|"
     r"thank you|cheers|sincerely|yours(?: sincerely| truly)?|顺祝商祺|顺颂商祺|此致敬礼|此致|"

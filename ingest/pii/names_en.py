@@ -9,7 +9,7 @@ or when the context says so:
   makes it an organisation or place: Birchwood Falls, Harbour Tower);
 * greetings and vocatives: "Hi Imogen", "Dear Mr Adeyemi", "Thanks, Linnea.";
 * introductions: "this is Odile Ekwueme", "a guy named Henrik Solberg",
-  "Name on the booking is Linnea Garrow", "Minutes by Ruth Pendleford";
+  "Name on the booking is Linnea Garrow", "Minutes by Edith Pendleford";
 * role appositives: "our finance director, Ana Ferrel", "Joan Whitacre,
   our CEO", "Yaw Darko (Quality Manager)";
 * a known given name on its own ("Oswin will want that"), unless it follows

@@ -3,7 +3,7 @@
 A surname alone says little (车, 金, 房 are also words), so a Chinese name
 is only ever proposed in a context that says "a person is named here":
 
-* surname + title (王总, 李工, 张经理, 薛先生) and 小/老 + surname (小滕, 老葛),
+* surname + title (王总, 李工, 张经理, 薛先生) and 小/老 + surname (小滕, 老蒯),
   vetoed when jieba knows the pair as an ordinary word (施工, 小时, 老师) or
   when a one-character title starts a word (车工业, 方总部);
 * a full name (surname + one or two characters) after 我是/我叫/叫/这是…的,
@@ -171,7 +171,7 @@ _AFTER_ROLE = re.compile(
 
 
 def find_title_forms(text: str) -> Iterator[Candidate]:
-    """Surname + title (王总, 苗总监, 薛先生) and 小/老 + surname (小滕, 老葛)."""
+    """Surname + title (王总, 苗总监, 薛先生) and 小/老 + surname (小滕, 老蒯)."""
     for match in TITLE_FORM.finditer(text):
         if _accept_title_form(text, match):
             yield Candidate(
