@@ -77,9 +77,9 @@ def test_generic_heads_alone_are_not_products(lexicon):
 
 
 def test_model_codes_need_a_cue_and_identifiers_are_not_models(lexicon):
-    products, _ = found(lexicon, "新款QX-30的续航更长，订单号QY2024021800871已经登记，Q3交付。")
+    products, _ = found(lexicon, "新款QX-30的续航更长，订单号QZ2031060500417已经登记，Q3交付。")
     assert "QX-30" in products
-    assert not {"QY2024021800871", "Q3"} & products
+    assert not {"QZ2031060500417", "Q3"} & products
 
 
 def test_categories_and_editions_from_the_ontology(lexicon):
@@ -201,6 +201,6 @@ def test_the_vendors_answer_that_opens_with_a_generic_name_is_an_offering(lexico
     products = sided(
         lexicon,
         ("软件是按年收费吗？", "customer"),
-        ("基础平台是买断的，内容升级另算。", "vendor"),
+        ("数据平台是买断的，内容升级另算。", "vendor"),
     )
-    assert "基础平台" in products
+    assert "数据平台" in products

@@ -10,30 +10,30 @@ category, an edition or a competitor cue changes extraction with no code
 change. The recognisers:
 
 * **Latin names**: runs of capitalised words that hold a coined word
-  (``Corvane AOI-7``, ``Tideline Pay``, ``Emberline Trek 3``), or end in a
-  product head noun (``Verdant Digital Banking``); a coined word alone is a
+  (``Quenbrook QS-5``, ``Marlow Pay``, ``Ostrava Trail 2``), or end in a
+  product head noun (``Harwick Digital Lending``); a coined word alone is a
   product after an offering cue (``our``, ``This is``, ``into``) or when it is
-  CamelCase (``PawLedger``); ``… add-on``/``module`` after a capitalised name.
-* **Model codes** (``EV80``, ``SM-C3``, ``XL-C1``) after a model cue, before a
-  product head, or sharing the prefix of an accepted code (``SM-C2`` → ``SM-C3``).
+  CamelCase (``TallyNest``); ``… add-on``/``module`` after a capitalised name.
+* **Model codes** (``KX90``, ``QP-D4``, ``ZR-B2``) after a model cue, before a
+  product head, or sharing the prefix of an accepted code (``QP-D3`` → ``QP-D4``).
 * **Chinese names**: a product head (…系统, …平台, …云, …模组, …燃气表 …) with
   the name before it, read back to a word boundary (jieba) and cut at function
-  words, so ``我们的EdgeBox采集网关`` gives ``EdgeBox采集网关``.
+  words, so ``我们的RiverPoint采集网关`` gives ``RiverPoint采集网关``.
 * **Categories and editions** that name an offering on their own (MES, ESL,
   RFID芯片, 标准版, Professional tier).
-* **Lower-case feature names** after an offering cue (``our HL7 bridge``,
-  ``we have a seasonality-aware model``).
+* **Lower-case feature names** after an offering cue (``our EDI bridge``,
+  ``we have a route-aware model``).
 * **Structured logs**: the values of ``model=``, ``plan=``, ``feature=`` ….
 * **Competitors**: a brand-like name (a coined Latin word, a short Chinese
   name that is no dictionary compound) right after or before a competitive
   context (``offer from X``, ``X told us``, ``试过X``, ``X那边``, ``现在用的X``);
-  the brand of a product named in such a context (试过驰湃云 → 驰湃); the
+  the brand of a product named in such a context (试过澜杉云 → 澜杉); the
   customer, the vendor and people are never competitors.
 
 Type constraints settle what a name is: a name found as a competitor is not
-also a product (unless it carries a product head: 驰湃云 is the product of
-驰湃), an organisation's name is a product only as the brand of a product
-found in the same record (``Sapwell`` beside ``Sapwell LIMS``), and a short
+also a product (unless it carries a product head: 澜杉云 is the product of
+澜杉), an organisation's name is a product only as the brand of a product
+found in the same record (``Brenmoor`` beside ``Brenmoor LIMS``), and a short
 form (a product's brand, a model code without its brand) is reported only
 where it also stands alone.
 """
@@ -164,11 +164,11 @@ def _compile(lex: ProductLexicon) -> _Patterns:
 
 # -- shapes -------------------------------------------------------------------------
 
-#: A capitalised word: Corvane, RxCentral, T-Log, AOI-7, Wi-Fi.
+#: A capitalised word: Quenbrook, TallyNest, T-Line, QS-5, Wi-Fi.
 _CAP = r"(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)"
 _NUMBER = r"(?:[0-9]{1,2}(?:\.[0-9]{1,2})?(?![0-9]))"
 _CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+")
-#: A model code: letters and digits, at least one digit (EV80, SM-C2, XL-C1, AOI-7).
+#: A model code: letters and digits, at least one digit (KX90, QP-D3, ZR-B2, QS-5).
 _CODE = re.compile(
     r"(?<![A-Za-z0-9\-_/.#])(?=[A-Z0-9\-]*[0-9])[A-Z][A-Z0-9]{0,3}(?:-[A-Z0-9]{1,4}){0,2}"
     r"(?:[ ]?(?:Pro|Plus|Max))?(?![A-Za-z0-9\-_])"
@@ -324,7 +324,7 @@ _PLACE_WORDS = {
     "Building", "House", "Estate", "Square", "Plaza", "Drive", "Court", "Bay", "Hall",
     "County", "City", "Valley", "Business", "Help", "Support", "Team", "Desk",
 }  # fmt: skip
-#: Company-name endings: "Kestrel Diagnostics" is the company, "Kestrel" its brand.
+#: Company-name endings: "Wexmoor Diagnostics" is the company, "Wexmoor" its brand.
 _ORG_SUFFIX = re.compile(
     r"(?:\s+(?:Diagnostics|Systems|Labs|Technologies|Technology|Software|Solutions|Group|"
     r"Inc\.?|Ltd\.?|LLC|GmbH|Corp\.?|Co\.?)|科技|通信|信息|软件|智能|电子|网络|集团|股份)$"
@@ -449,9 +449,9 @@ def _latin_names(sentence: str, pats: _Patterns, brands: set[str]) -> list[_Foun
             continue
         words = words[start_i:]
         if len(words) > 1 and words[-1][1] in _ROLE_ACRONYMS:
-            continue  # "Voltmere CSM": a person's role at the brand, not a product
+            continue  # "Wexmoor CSM": a person's role at the brand, not a product
         if words[-1][1] in _PLACE_WORDS or (len(words) > 1 and words[1][1] in _PLACE_WORDS):
-            continue  # Wharfside Business Park: an address, not an offering
+            continue  # Alderbank Business Park: an address, not an offering
         start = words[0][0]
         end = words[-1][0] + len(words[-1][1])
         single = len(words) == 1
@@ -470,7 +470,7 @@ def _latin_names(sentence: str, pats: _Patterns, brands: set[str]) -> list[_Foun
             if re.match(r"\s*(?:add-on|module)\b", after):
                 end += len(re.match(r"\s*(?:add-on|module)", after).group())
         out.append(_Found("product", start, end))
-    # "the Calibration Manager add-on": a capitalised name before an add-on word
+    # "the Torque Audit add-on": a capitalised name before an add-on word
     for match in re.finditer(
         rf"\b(?:the|our|an?)\s+({_CAP}(?: {_CAP}){{0,2}})\s+(?:add-on|module|plug-?in)\b",
         sentence,
@@ -504,7 +504,7 @@ def _model_codes(sentence: str, accepted_prefixes: set[str]) -> list[_Found]:
 
 
 def _code_prefix(code: str) -> str:
-    """``SM-C2`` -> ``SM-C``: codes sharing it are one product line."""
+    """``QP-D3`` -> ``QP-D``: codes sharing it are one product line."""
     head = re.sub(r"[0-9]+[A-Z]?$", "", code.split()[0])
     return head if len(head) >= 2 else ""
 
@@ -538,7 +538,7 @@ def _zh_names(sentence: str, pats: _Patterns, bounds: set[int]) -> list[_Found]:
         start = h0
         while start > 0 and h0 - start < 16 and _NAME_CHARS.match(sentence[start - 1]):
             start -= 1
-        # spaces inside Latin parts ("XL-C1 Cat.1模组", "5G SA专网")
+        # spaces inside Latin parts ("ZR-B2 Cat.4模组", "4G LTE专网")
         while (
             start > 1
             and sentence[start - 1] == " "
@@ -549,7 +549,7 @@ def _zh_names(sentence: str, pats: _Patterns, bounds: set[int]) -> list[_Found]:
             while s > 0 and re.match(r"[A-Za-z0-9.\-]", sentence[s - 1]):
                 s -= 1
             start = s
-        # a quoted brand written onto the name: “清源”营业收费系统
+        # a quoted brand written onto the name: “澄湾”计费系统
         quoted = re.search(
             r"[“\"「][\u4e00-\u9fffA-Za-z0-9]{1,8}[”\"」]$", sentence[max(0, start - 10) : start]
         )
@@ -595,12 +595,12 @@ _VENDOR_OFFER = re.compile(
 _CUSTOMER_ASKS = re.compile(r"(?:你们的|你们那个|你们这个|你们那套|贵司的|你们有没有)")
 #: ... or a purchase either side speaks of; other generic names are the customer's own systems.
 _BUYING = re.compile(r"(?:一套|采购|购买|配套|上线|上一套|新上|报价|买)\s*$")
-#: The customer's own systems ("我们现有的SCADA", "院内HIS").
+#: The customer's own systems ("我们现有的DCS", "院内LIS").
 _OWN = re.compile(r"(?:现有的?|原有的?|院内|我们的|我们|自己的)\s*(?:[A-Za-z]{2,6}[和及、/])?\s*$")
 
 
 def _generic(modifier: str) -> bool:
-    """True when a Chinese modifier is made of dictionary words only (设备健康, 核心), no brand:
+    """True when a Chinese modifier is made of dictionary words only (能耗监测, 核心), no brand:
     no Latin, no digit and no run of single characters jieba could not place in a word."""
     import jieba
 
@@ -615,7 +615,7 @@ def _generic(modifier: str) -> bool:
         if len(word) == 1:
             singles += 1
             if singles >= 2:
-                return False  # 驰湃, 衡川: an unknown word, a brand
+                return False  # 澜杉, 汐岚: an unknown word, a brand
         else:
             singles = 0
             if not is_common_word(word):
@@ -624,7 +624,7 @@ def _generic(modifier: str) -> bool:
 
 
 def _in_play(sentence: str, found: _Found, side: str) -> bool:
-    """A branded Chinese name always counts; a generic one (设备健康云, 海外仓模块) only as an
+    """A branded Chinese name always counts; a generic one (能耗监测云, 库存预警模块) only as an
     offering: the vendor's "our …", the customer's "your …", or a purchase."""
     name = sentence[found.start : found.end]
     opened = (found.start > 0 and sentence[found.start - 1] in "“「《") or name[:1] in "“「《"
@@ -634,8 +634,8 @@ def _in_play(sentence: str, found: _Found, side: str) -> bool:
         return True
     before = sentence[max(0, found.start - 14) : found.start]
     if side != "vendor" and _OWN.search(before):
-        return False  # "集团现有的SCADA和GIS平台": the customer's own systems
-    # the offer or the question may be a few words back in its clause ("你们那个…的VR实训室")
+        return False  # "集团现有的DCS和OA平台": the customer's own systems
+    # the offer or the question may be a few words back in its clause ("你们那个…的AR教室")
     clause = re.split(r"[，。；！？,.;!?：:\s]", before)[-1]
     if side == "vendor" and (
         _VENDOR_OFFER.search(clause) or (not clause and sentence[found.end : found.end + 1] == "是")
@@ -698,7 +698,7 @@ def _competitors(sentence: str, pats: _Patterns, bounds: set[int]) -> list[_Foun
                     out.append(_Found("competitor", start, end))
             elif _zh_brand_like(name):
                 out.append(_Found("competitor", start, end))
-    # Latin brands inside Chinese text: "Labelix报过来的单价"
+    # Latin brands inside Chinese text: "Plovdane报过来的单价"
     for match in pats.after_latin_zh.finditer(sentence):
         if _latin_brand_like(match.group(1)):
             out.append(_Found("competitor", match.start(1), match.end(1)))
@@ -764,9 +764,9 @@ def find_products(
         ]
         for m in pats.category.finditer(sentence):
             if side != "vendor" and _OWN.search(sentence[max(0, m.start() - 6) : m.start()]):
-                continue  # "集团现有的SCADA": the customer's own infrastructure
+                continue  # "集团现有的DCS": the customer's own infrastructure
             start = m.start()
-            if _has_cjk(m.group()[:1]):  # "LPR车牌识别": a Latin code written onto it
+            if _has_cjk(m.group()[:1]):  # "AI人脸识别": a Latin code written onto it
                 while start > 0 and re.match(r"[A-Za-z0-9\-]", sentence[start - 1]):
                     start -= 1
             local.append(_Found("product", start, m.end()))
@@ -826,7 +826,7 @@ def _resolve(
         while start < end and text[start] in " “”\"'（(《「":
             closing = pairs.get(text[start])
             if closing and closing in text[start + 1 : end]:
-                break  # “清源”营业收费系统: a quoted brand that is part of the name
+                break  # “澄湾”计费系统: a quoted brand that is part of the name
             start += 1
         while end > start and text[end - 1] in " ”\"'，,。.:：；;":
             end -= 1
@@ -855,7 +855,7 @@ def _resolve(
     # competitors first: type constraint, a competitor's name is not a product
     for f, base in sorted(competitors, key=lambda x: (-(x[0].end - x[0].start), x[1] + x[0].start)):
         add("competitor", base + f.start, base + f.end, 0.6)
-    # the brand of a competitor named with its company ending or category (绿垦科技 -> 绿垦)
+    # the brand of a competitor named with its company ending or category (岱溪科技 -> 岱溪)
     for name in sorted(competitor_names):
         short = _ORG_SUFFIX.sub("", name)
         short = re.sub(r"(?<=[\u4e00-\u9fff])[A-Z]{2,5}$", "", short)
@@ -873,12 +873,12 @@ def _resolve(
         quote = text[start:end]
         folded = quote.casefold()
         if quote in categories and any(c != quote and c.endswith(quote) for c in candidates):
-            continue  # "ERP" beside "云舵ERP": the bare category refers to the named one
+            continue  # "ERP" beside "启澜ERP": the bare category refers to the named one
         product_shaped = _has_cjk(quote) and quote.endswith(heads_zh)
         if quote in competitor_names or (
             (folded in excluded or folded in org_names) and not product_shaped
         ):
-            continue  # an organisation, unless its name is a product's (食链云)
+            continue  # an organisation, unless its name is a product's (澜杉云)
         if not product_shaped and any(
             folded == o or (len(o) > 3 and o.startswith(folded + " ")) for o in org_names
         ):
@@ -887,12 +887,12 @@ def _resolve(
             quote.startswith(c + " ") and quote[len(c) + 1 :][:1].islower()
             for c in competitor_names
         ):
-            continue  # "Merriden contract": the competitor's terms, not an offering
+            continue  # "Wexmoor contract": the competitor's terms, not an offering
         before = len(out)
         add("product", start, end, 0.6)
         if len(out) > before:
             product_names.append(quote)
-    # short forms where they stand alone: a product's brand ("Sapwell" beside "Sapwell LIMS")
+    # short forms where they stand alone: a product's brand ("Brenmoor" beside "Brenmoor LIMS")
     everywhere = [m.span() for name in product_names for m in re.finditer(re.escape(name), text)]
     for name in product_names:
         first = name.split()[0] if " " in name else None
@@ -905,7 +905,7 @@ def _resolve(
             and not any(
                 o == first.casefold() or o.startswith(first.casefold() + " ") for o in org_names
             )
-        ):  # alone, an organisation's name is the organisation ("Tagtrail committed to …")
+        ):  # alone, an organisation's name is the organisation ("Quenbrook committed to …")
             for s, e in _standalone(text, first, curated + occupied["product"] + everywhere):
                 if add("product", s, e, 0.5):
                     break
