@@ -229,7 +229,7 @@ def _score_record(
     person_score, pairs = _match_sets(
         text,
         [[p["mention"], *p["aliases"]] for p in pred_people],
-        [[g["mention"], *g.get("aliases", [])] for g in gold_people],
+        [_person_strings(g) for g in gold_people],
     )
     record("people", person_score)
     for i, j in pairs:
@@ -247,7 +247,7 @@ def _score_record(
     hidden_score, _ = _match_sets(
         text,
         [[p["mention"], *p["aliases"]] for p in hidden_pred],
-        [[g["mention"], *g.get("aliases", [])] for g in hidden_gold],
+        [_person_strings(g) for g in hidden_gold],
     )
     record("hidden_decision_chain", hidden_score)
 
@@ -311,6 +311,15 @@ def _score_record(
         report.industry_records += 1
         if _industry_hit(ontology, path, pred["customer_org"]["industry_path"]):
             report.industry_hits += 1
+
+
+def _person_strings(gold_person: dict) -> list[str]:
+    """A gold person's mention and aliases, and the decoded name of a person named only in
+    encoded form (the gold schema's ``decoded``: the scorer reads decoded text)."""
+    strings = [gold_person["mention"], *gold_person.get("aliases", [])]
+    if gold_person.get("decoded"):
+        strings.append(gold_person["decoded"])
+    return strings
 
 
 def _match_strings(text: str, predicted: Iterable[str], gold: Iterable[str]) -> Score:
