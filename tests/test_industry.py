@@ -44,7 +44,7 @@ def test_industry_name_outweighs_the_customers_customers(extract, ontology):
     x = extract(
         "销售：请问是宁海锐拓精密模具有限公司的陈经理吗？我是工联数据的小吴。\n"
         "客户：是我。我们给主机厂做配套，主机厂的审核很严，主机厂每年都来。\n"
-        "客户：车间里有四十台注塑机，还有模温机的数据也要采。\n",
+        "客户：车间有三十来台注塑机，想把模温机也接进来。\n",
         "call.txt",
     )
     assert x.customer is not None

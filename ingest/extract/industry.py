@@ -2,7 +2,7 @@
 
 Evidence for an industry concept, with its weight:
 
-* the customer's own name (迦岳精密**模具**有限公司, Halcyon **Cold Chain** Ltd): a
+* the customer's own name (锐拓精密**模具**有限公司, Halberd **Cold Chain** Ltd): a
   label of the concept inside the name, or one of its ``semcrm:nameHead``
   endings (农商行, 审批服务局, Credit Union, Pharmacy) — the strongest, since a
   name says what the organisation does;
@@ -126,7 +126,7 @@ class IndustryLinker:
 
     def in_name(self, name: str) -> list[tuple[str, str]]:
         """(concept, cue) for each industry cue inside an organisation's name, longest first,
-        not overlapping (Cold Chain in Halcyon Cold Chain Ltd, 燃气 in X燃气集团有限公司)."""
+        not overlapping (Cold Chain in Halberd Cold Chain Ltd, 燃气 in X燃气集团有限公司)."""
         folded = fold(name)
         taken: list[tuple[int, int]] = []
         out: list[tuple[str, str]] = []
@@ -155,7 +155,7 @@ class IndustryLinker:
         has as a label, not said by the vendor, one proposal per phrase.
 
         ``names`` are the organisations of the interaction: a trade name before a label
-        (临岚|农商行) is a name, not a kind of business.
+        (临川|农商行) is a name, not a kind of business.
         """
         if concept is None:
             return []
@@ -175,7 +175,7 @@ class IndustryLinker:
             if phrase_start is None or any(phrase_start < e and s < end for s, e in named):
                 continue
             if any(text[phrase_start:start] in name for name in names if name):
-                continue  # a trade name (柳婆婆|中央厨房), not a kind of business
+                continue  # a trade name (老灶|中央厨房), not a kind of business
             phrase = text[phrase_start:end]
             if fold(phrase) in self.labels or fold(phrase) in out:
                 continue

@@ -2,9 +2,9 @@
 
 A Chinese enterprise name is built, by the naming rules for enterprises
 (企业名称登记管理规定), from a place, a trade name (字号), a line of business
-(行业或经营特点) and a legal form (组织形式): 宁波 + 迦岳 + 精密模具 + 有限公司.
+(行业或经营特点) and a legal form (组织形式): 宁波 + 锐拓 + 精密模具 + 有限公司.
 In running text the legal form is often dropped and the name is the trade
-name plus the line of business (迦岳模具, 某某生物); such a name is only taken
+name plus the line of business (锐拓模具, 某某生物); such a name is only taken
 where the sentence marks it as an organisation ("我们X", "X这边"), see
 :mod:`.orgs`. English names are capitalised word runs, with a legal or
 institutional suffix (Ltd, Bank, Credit Union) when found anywhere, or
@@ -162,7 +162,7 @@ def zh_organisation_spans(text: str, longest: int = 20) -> list[tuple[int, int]]
 
 
 def zh_brand_at(text: str, start: int) -> str | None:
-    """A trade name + line of business starting at ``start`` (迦岳模具), or a suffixed name."""
+    """A trade name + line of business starting at ``start`` (锐拓模具), or a suffixed name."""
     window = text[start : start + 24]
     spans = [s for s in zh_organisation_spans(window) if s[0] == 0]
     if spans:
@@ -171,7 +171,7 @@ def zh_brand_at(text: str, start: int) -> str | None:
     if not match:
         return None
     name = match.group()
-    # the longest business word that still ends inside the window: 澜启生物 not 澜启生
+    # the longest business word that still ends inside the window: 澜舟生物 not 澜舟生
     longer = re.match(rf"{re.escape(name)}(?:{ZH_BUSINESS})*", window)
     name = longer.group() if longer else name
     brand = re.sub(rf"(?:{ZH_BUSINESS})+$", "", name)
@@ -181,7 +181,7 @@ def zh_brand_at(text: str, start: int) -> str | None:
 
 
 def en_name_at(text: str, start: int) -> str | None:
-    """A capitalised run starting at ``start`` ("Tallowbrook Payroll"), leading words dropped."""
+    """A capitalised run starting at ``start`` ("Fernhill Payroll"), leading words dropped."""
     match = EN_NAME.match(text, start)
     if not match:
         return None
@@ -204,8 +204,8 @@ def strip_leading(name: str) -> str:
 
 def same_organisation(a: str, b: str) -> bool:
     """One name is a short form of the other: same start, and the shorter's characters appear
-    in order in the longer (青垣区审批局 ~ 青垣区行政审批服务局, 鹭拓 ~ 鹭拓家居, Pinecrest ~
-    Pinecrest Family Pharmacies)."""
+    in order in the longer (江州审批局 ~ 江州市行政审批服务局, 鹭汀 ~ 鹭汀家居, Pinegate ~
+    Pinegate Family Pharmacies)."""
     short, long_ = sorted((a, b), key=len)
     if short == long_:
         return True
@@ -222,12 +222,12 @@ def same_organisation(a: str, b: str) -> bool:
 
 
 def compact(name: str) -> str:
-    """Lower-case letters and digits only: 'Cobalt Prairie CU' -> 'cobaltprairiecu'."""
+    """Lower-case letters and digits only: 'Bramble Creek CU' -> 'bramblecreekcu'."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def matches_domain(name: str, domain: str) -> bool:
-    """An e-mail domain names the organisation: cobaltprairiecu.org ~ Cobalt Prairie Community
+    """An e-mail domain names the organisation: bramblecreekcu.org ~ Bramble Creek Community
     Credit Union (the first words run together, or the initials)."""
     label = compact(domain.lower().split("@")[-1].rsplit(".", 1)[0].split(".")[-1])
     words = [compact(w) for w in name.split() if compact(w)]

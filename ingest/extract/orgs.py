@@ -15,9 +15,9 @@ Candidates and the side they are tied to come from, strongest first:
 * names with a legal or institutional suffix anywhere (有限公司, 集团, Ltd, Bank …);
 * organisations curated in the ontology (the vendor, competitors).
 
-Short and long forms of one name (鹭拓 / 鹭拓家居) are one organisation,
+Short and long forms of one name (鹭汀 / 鹭汀家居) are one organisation,
 shown by its longest form. An organisation that shares its first word with a
-vendor speaker's organisation ("Ridgeback Support") is the vendor's. The
+vendor speaker's organisation ("Oakhollow Support") is the vendor's. The
 customer is the best-scored remaining candidate tied to the customer side or
 named more than once; competitors are those the ontology types as
 ``semcrm:Competitor``; the rest are "other".
@@ -306,7 +306,7 @@ def _self_reference(found: _Candidates, interaction: Interaction, side_of) -> No
                 found.add(name, match.end(), 1.0, other[side] if flip else side)
     for match in _EN_POSSESSIVE.finditer(text):
         name = strip_leading(match.group(1))
-        # "Ashby & Quill's guests": a firm-like name (a person's two-word name is not one)
+        # "Harrow & Finch's guests": a firm-like name (a person's two-word name is not one)
         if side_of(match.start()) == CUSTOMER and ("&" in name or name.count(" ") >= 2):
             found.add(name, match.end(1) - len(name), 0.5, CUSTOMER)
     for match in _ADDRESSED.finditer(text):
