@@ -205,3 +205,21 @@ def test_unstated_needs_come_from_pain_points_with_their_evidence(dry_run):
     assert any("IT就两个人" in e for evidence in found.values() for e in evidence)
     assert len(found) >= 4
     assert not [o for o in record["objections"] if o["cause"] == "price_budget"]
+
+
+def test_pain_cues_point_at_one_need_each_and_name_problems_in_both_languages(ontology):
+    """Curation check: a pain cue names one need (it decides the need of its clause), and every
+    need with pain cues has them in Chinese and English."""
+    from rdflib import Literal
+
+    from semcrm.ontology.namespaces import SEMCRM
+
+    owner: dict[tuple[str, str], object] = {}
+    languages: dict[object, set[str]] = {}
+    for need, cue in ontology.graph.subject_objects(SEMCRM.painCue):
+        assert isinstance(cue, Literal) and cue.language in {"zh", "en"}, (need, cue)
+        key = (str(cue).casefold(), cue.language)
+        assert owner.setdefault(key, need) == need, f"{cue!r} is a pain cue of two needs"
+        languages.setdefault(need, set()).add(cue.language)
+    assert len(languages) >= 20
+    assert all(found == {"zh", "en"} for found in languages.values()), languages
