@@ -41,13 +41,13 @@ def points(extraction) -> list[tuple[str, str, int, int]]:
 # -- emotions -------------------------------------------------------------------------------
 
 MIXED_TURN = """\
-销售：我们的验证包一般能把周期压到三个月左右。
-客户：三个月？真的假的。如果真能三个月，那预算上我可以多争取一下。
+销售：我们的部署包通常两周就能上线。
+客户：两周？不太相信。要真能两周上线，预算我可以去争取。
 """
 
 
 def test_emotions_a_turn_that_changes_its_mind_has_both_emotions_in_order(extract):
-    """Doubt ("真的假的") and then interest ("如果真能…") in one turn are two clause emotions."""
+    """Doubt ("不太相信") and then interest ("要真能…") in one turn are two clause emotions."""
     found = [(turn, emotion) for turn, emotion, _ in emotions(extract(MIXED_TURN))]
     assert found == [(1, "skeptical"), (1, "interested")]
 
@@ -55,9 +55,9 @@ def test_emotions_a_turn_that_changes_its_mind_has_both_emotions_in_order(extrac
 REPORTED_SPEECH = """\
 # 试点复盘会 纪要
 
-客户运营副总看到逐日损耗明细与财务台账对得上之后，表示“这个可以，比我预想的好”。
+客户采购经理看完试运行的周报之后，表示“这个方案可以，比我预想的好”。
 
-门店说系统很“好用”，结果七夕那天把毛肚订了三倍的量。
+仓库说系统很“好用”，结果月底把包装箱订了五倍的量。
 """
 
 
@@ -84,25 +84,25 @@ def test_emotions_negation_removes_a_worry_and_turns_praise_into_doubt(extract):
 # -- turning points -------------------------------------------------------------------------
 
 OFFER_ECHOED = """\
-销售：张总您好，上次的报价您看过了吧？
-客户：看了。说实话，精度这些参数我听了好几家了，都说自己好。
-销售：我们可以在首部加一套过滤，另外首年免费上门巡检四次，堵头的话我们负责清洗。
-客户：免费巡检四次？这个写进合同里吗？
-销售：可以写进合同。
-客户：那还行，这个比送质保实在。
+销售：您好，上周的方案您看过了吧？
+客户：看了。说实话，这些指标我见过好几家了，都说自己好。
+销售：我们可以先装一套备用机，另外第一年免费上门保养三次，坏了我们负责换件。
+客户：免费上门保养三次？能写进协议吗？
+销售：可以写进协议。
+客户：那还行，这个比多送半年保修实在。
 """
 
 
 def test_turning_point_trigger_is_the_offer_the_customer_echoes(extract):
     """Doubt turns to acceptance at "那还行"; the trigger is the offer the customer repeated
-    ("免费巡检四次？"), not the confirmation just before."""
+    ("免费上门保养三次？"), not the confirmation just before."""
     assert points(extract(OFFER_ECHOED)) == [("skeptical", "interested", 5, 2)]
 
 
 ANGRY_CHAT = """\
 Customer: You charged me twice for the same booking!! This is outrageous.
 Agent: I'm sorry. Let me look at the booking.
-Customer: Brilliant. Wonderful.
+Customer: Perfect. Lovely.
 Agent: I can refund the duplicate today at no cost, and I've added a credit to your account.
 Agent: The refund will show in three to five days.
 Customer: Fine. It's a start.
@@ -110,7 +110,7 @@ Customer: Fine. It's a start.
 
 
 def test_turning_point_bare_praise_after_anger_is_sarcasm_and_the_offer_triggers(extract):
-    """ "Brilliant. Wonderful." right after anger changes nothing; the customer calms down at
+    """ "Perfect. Lovely." right after anger changes nothing; the customer calms down at
     "It's a start", and the trigger is the offer ("I can refund … at no cost"), not the
     follow-up that merely reports a date."""
     found = points(extract(ANGRY_CHAT))
@@ -131,9 +131,9 @@ def test_turning_point_none_when_the_customer_never_comes_round(extract):
 # -- pain points and unstated needs ---------------------------------------------------------
 
 PAINS_ZH = """\
-销售：现在停机是怎么记录的？
-客户：靠班组长手写交接单，第二天再录到Excel里。我们IT就两个人，真顾不过来。
-客户：去年有两次故障没人发现，主机厂每年来审两次。
+销售：现在出库是怎么记录的？
+客户：仓管员手写出库单，晚上再录到Excel里。我们信息部就两个人，根本顾不过来。
+客户：上个月冷库断电半天没人发现，客户每年还要来审两次。
 """
 
 
@@ -144,19 +144,19 @@ def test_pain_points_name_the_need_each_problem_implies(extract):
     # the longest cue of a clause decides: "就两个人" is about people, and the evidence is the
     # sentence the problem is told in
     staffing = found["managed-service"][0]
-    assert staffing.evidence.quote.startswith("我们IT就两个人")
+    assert staffing.evidence.quote.startswith("我们信息部就两个人")
     assert all(s.side == "customer" for group in found.values() for s in group)
 
 
 DENIED_AND_AVERSE = """\
 销售：数据现在是怎么进系统的？
-客户：我们不是手写的，早就扫码了。
-客户：但是ERP里的数据我们不想再录一遍。
+客户：入库单不是手写的，早就扫码了。
+客户：但是财务系统里的订单，仓库那边不想再录一遍了。
 """
 
 
 def test_pain_points_a_denied_pain_is_none_an_aversion_is_one(extract):
-    """ "不是手写的" denies the paperwork; "不想再录一遍" still voices the double entry."""
+    """ "不是手写的" denies the paperwork; "不想再录一遍了" still voices the double entry."""
     found = pains(extract(DENIED_AND_AVERSE))
     assert "automation" not in found
     assert "single-source-of-truth" in found
@@ -201,8 +201,8 @@ def test_unstated_needs_come_from_pain_points_with_their_evidence(dry_run):
     needs = {n["iri"].rsplit("/", 1)[-1]: n for n in record["unstated_needs"]}
     assert len(needs) == len(record["unstated_needs"])
     found = {n["need"]: n["evidence"] for n in record["unstated_needs"]}
-    assert any("手写交接单" in e for evidence in found.values() for e in evidence)
-    assert any("IT就两个人" in e for evidence in found.values() for e in evidence)
+    assert any("手写出库单" in e for evidence in found.values() for e in evidence)
+    assert any("信息部就两个人" in e for evidence in found.values() for e in evidence)
     assert len(found) >= 4
     assert not [o for o in record["objections"] if o["cause"] == "price_budget"]
 

@@ -4,7 +4,7 @@ The span ruler (:mod:`semcrm.ingest.nlp.pipeline`) marks every ontology
 phrase in a turn. This module groups those spans into clauses and decides,
 for each cue, whether it is **negated** ("价格我们倒不是最担心的", "we are not
 worried about the price"), **hedged** ("可能", "might") or **sarcastic**
-(praise in quotation marks: 那套东西可“太好用了”, "Super impressed."), so that
+(praise in quotation marks: 这系统可“真专业”, "great, just great"), so that
 a negation, a hedge or sarcasm never flips a meaning. The scopes are
 deliberately local (the cue's own clause) because CRM utterances are short
 and a wider scope negates cues that were never denied.
@@ -181,8 +181,8 @@ def _quoted(text: str, start: int, end: int) -> bool:
         if right != -1 and "\n" not in text[left:right] and right - left <= 40:
             if opening == closing and text[left + 1 : start].count(opening) % 2:
                 continue
-            # scare quotes hold little but the praise (可“太好用了”, “专业”); a longer
-            # quotation is reported speech (X表示“这个可以，比我预想的好”), not sarcasm
+            # scare quotes hold little but the praise (可“真专业”, “靠谱”); a longer
+            # quotation is reported speech (X表示“这个方案可以，比想象的好”), not sarcasm
             outside = (right - left - 1) - (end - start)
             return outside <= SCARE_QUOTE_SLACK
     return False

@@ -1,12 +1,12 @@
 """Emotion per clause: which emotion a clause shows, how strongly, with polarity kept right.
 
-A turn can change its stance half-way ("三个月？真的假的。如果真能三个月，那budget上我可以多
-argue一下": doubt, then interest), and minutes narrate a whole exchange in one line
-("…当场演示了新逻辑。X表示“如果真能做到，这个问题就算翻篇了”，态度明显缓和"), so the
+A turn can change its stance half-way ("两周？不太相信。要真能两周上线，预算我可以去争取":
+doubt, then interest), and minutes narrate a whole exchange in one line
+("…现场试运行了新流程。X表示“要是一直这样，我们就放心了”，态度明显缓和"), so the
 emotion is scored clause by clause, in order. What a clause votes with:
 
 * the ontology's **emotion cues** (``taxonomies.ttl``), each 1.0, a hedged one 0.6;
-* praise that is **sarcastic** (quoted "太好用了", "Super impressed." next to a sarcasm
+* praise that is **sarcastic** (quoted "真专业", "great, just great" next to a sarcasm
   marker) is doubt, not praise: it votes *skeptical*; a **negated** positive cue ("not
   impressed", "不满意") votes *skeptical* too, a negated negative one ("不着急", "not
   worried") votes nothing;

@@ -11,8 +11,8 @@ this module only decides what a cue in its clause means:
 * a **need-topic** cue in a question, a complaint or a negative clause gives
   a *concern* about that topic — repeated concerns are what the reasoner
   turns into unstated needs;
-* a **pain** cue (``semcrm:painCue`` of a need: "手写交接单", "our IT team is two
-  people") said by the customer gives a *pain point* about that need: a problem that
+* a **pain** cue (``semcrm:painCue`` of a need: "手写出库单", "our IT team is one
+  person") said by the customer gives a *pain point* about that need: a problem that
   implies the need, which the reasoner turns into an unstated need unless it is stated;
 * an **objection** cue gives an objection with that cause, unless negated;
 * **emotion** cues give the emotion of each clause that shows one
@@ -58,7 +58,7 @@ MODEL_MIN_PROBABILITY = 0.3
 #: A classifier cue's confidence is its probability times this factor of the speaker's side.
 MODEL_SIDE_FACTOR = {CUSTOMER: 1.0, VENDOR: 0.0}
 MODEL_UNKNOWN_SIDE_FACTOR = 2 / 3
-#: A negation that voices an aversion keeps a pain a pain ("不想再录一遍", "don't want to").
+#: A negation that voices an aversion keeps a pain a pain ("不想再重复录入", "don't want to").
 _AVERSION = re.compile(
     r"(?:不想|不要|不愿|别再|别|不能再)\s*$|(?:don't|do not|never) want to\s*$", re.I
 )
@@ -181,11 +181,11 @@ def turn_signals(
 def _pain_points(cues, turn, side, person, base, extractor) -> list[Signal]:
     """One pain point per clause: a problem the customer describes that implies a need.
 
-    The longest pain cue of a clause decides the need ("我们IT就两个人" is staffing, not
+    The longest pain cue of a clause decides the need ("我们信息部就一个人" is staffing, not
     IT). The evidence is the sentence, because a pain is usually told over a sentence
-    ("…stockouts aren't just lost sales for us, they're lost patients"). A denied pain
+    ("…late deliveries aren't just a nuisance, they cost us contracts"). A denied pain
     ("不是手工录的", "we don't do it by hand") is none, but an aversion still is one
-    ("我们不想再录一遍", "we don't want to re-key it again"); a hedged one is weaker.
+    ("我们不想再重复录入", "we don't want to re-key it again"); a hedged one is weaker.
     """
     text = turn.text
     by_clause: dict[int, Cue] = {}

@@ -4,22 +4,22 @@ The customer's emotion is followed clause by clause (:mod:`.emotions`), over eve
 turn of the customer's side (and of a speaker placed on the vendor's side who is plainly
 aggrieved: a mis-sided customer). A turning point
 is the customer's stance turning from negative (angry, frustrated, anxious, skeptical,
-disappointed) to positive or to neutral acceptance ("这还差不多", "fine. It's a start"),
+disappointed) to positive or to neutral acceptance ("还差不多", "fine, that's a start"),
 the triggering turn being what the other side said just before:
 
 * the other side's turn, between the negative stance and the change, that the
-  customer echoes ("免费巡检四次？" picks up "…首年免费上门巡检四次…"; shared Chinese
+  customer echoes ("免费上门三次？" picks up "…我们可以免费上门三次…"; shared Chinese
   characters and English content words, not function words), else the closest such
   turn that offers, concedes or reports a fix (``semcrm:lex-offer``: "我们可以",
   "at no cost", "已全部同步"), else the closest turn of another speaker;
-* in a narrated line ("X当场演示了…。Y表示“如果真能做到…”，态度明显缓和"), the part of
+* in a narrated line ("X现场试运行了…。Y表示“要是一直这样…”，态度明显缓和"), the part of
   the line before the reaction, when there is one, else the line before.
 
 A record is usually one conversation with one decisive change, so one change is kept:
 an echoed one first, then a real change before mere acceptance, then the strongest (the
 negativity it ends plus the strength of the new stance), a later change winning a tie.
 Neutral acceptance ("行", "fine") does not end the negative stance, so a later, plainer
-relief can still be the change; bare praise ("Brilliant. Wonderful.")
+relief can still be the change; bare praise ("Perfect. Lovely.")
 right after a grievance is sarcasm and changes nothing. A shift from neutral to negative
 is not reported: it is mostly the customer describing the problem they came with.
 
@@ -146,7 +146,7 @@ def turning_points(
         if stance is None:
             continue
         if new > 0 and _bare_praise_after_grievance(stance, signal):
-            continue  # "Brilliant. Wonderful." right after a grievance is not praise
+            continue  # "Perfect. Lovely." right after a grievance is not praise
         before = max(run, key=lambda c: (run[c], c))
         after = signal.concept
         if after == CURIOUS:
@@ -196,7 +196,7 @@ def _customer_voice(signal: Signal, signals: list[Signal]) -> bool:
 
 
 def _bare_praise_after_grievance(stance: Signal, signal: Signal) -> bool:
-    """A clause that is nothing but praise ("Brilliant.", "太好了！") while the customer is
+    """A clause that is nothing but praise ("Perfect.", "太好了！") while the customer is
     angry or frustrated reads as sarcasm."""
     if stance.concept not in GRIEVANCE or signal.concept not in PRAISE or not signal.cues:
         return False
