@@ -30,7 +30,7 @@ def answers(tmp_path_factory, devset_dir) -> list[str]:
         )
         assert result.exit_code == 0, result.output
     bodies: list[str] = []
-    with serve(data) as url, httpx.Client(base_url=url, timeout=60) as client:
+    with serve(data, startup=300) as url, httpx.Client(base_url=url, timeout=60) as client:
 
         def get(path: str, **params) -> httpx.Response:
             response = client.get(path, params=params)
