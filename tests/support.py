@@ -39,7 +39,9 @@ def serve(data: Path, *, startup: float = 30, **settings: object) -> Iterator[st
     deadline = time.monotonic() + startup
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+            # /health counts the store's triples: on a big store wait for the answer rather
+            # than pile up retries that each count them again
+            if httpx.get(f"{url}/health", timeout=1 if startup <= 30 else 60).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.1)

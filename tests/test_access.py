@@ -300,7 +300,10 @@ def test_access_http_missing_invalid_and_revoked_keys_are_401(api, keys, path):
 
 def test_access_http_x_api_key_header_is_accepted(api, keys):
     response = httpx.get(
-        f"{api}/sparql", params={"query": "ASK {}"}, headers={"X-API-Key": keys["agent"]}
+        f"{api}/sparql",
+        params={"query": "ASK {}"},
+        headers={"X-API-Key": keys["agent"]},
+        timeout=60,  # the agent's first query builds its view
     )
     assert response.status_code == 200 and response.json()["boolean"] is True
 
