@@ -82,3 +82,14 @@ def test_logged_file_names_keep_only_an_extension_shaped_suffix(path, suffix):
     logged = logged_name(path)
     assert logged.startswith("file-") and logged.endswith(suffix)
     assert "1391234" not in logged
+
+
+def test_a_name_set_off_by_commas_after_a_role_is_found_when_no_list_knows_it() -> None:
+    """Regression: "our managing director, Barnaby Quillfeather, has" leaked: neither the
+    given name nor the surname is on Faker's lists, and role appositives needed one of them."""
+    text = "Our managing director, Barnaby Quillfeather, has the final say on this."
+    assert found(text) == [("Barnaby Quillfeather", "person_name")]
+
+
+def test_everyday_words_after_a_role_and_comma_are_not_a_name() -> None:
+    assert found("Send it to the director, Product Marketing, by Friday.") == []

@@ -258,10 +258,11 @@ def find_en_names(text: str) -> Iterator[Candidate]:
         ):
             yield Candidate(match.start(), match.end(), "person_name", "given_surname", PRIORITY)
     role_before = (ROLE_BEFORE.match(text, m.start()) for m in _ROLE_WORD.finditer(text.lower()))
+    everyday = common_english_words()
     for matches, recognizer in (
         (GREETING.finditer(text), "greeting"),
         (INTRODUCTION.finditer(text), "introduction"),
-        ((match for match in role_before if match), "role_appositive"),
+        ((match for match in role_before if match), "role_before"),
         (ROLE_AFTER.finditer(text), "role_appositive"),
     ):
         for match in matches:
@@ -276,9 +277,18 @@ def find_en_names(text: str) -> Iterator[Candidate]:
                 continue
             parenthesised = recognizer == "role_appositive" and "(" in match.group()
             known_parts = tokens[0] in given or tokens[-1] in latin_surnames()
-            if len(tokens) > 1 and not known_parts and not parenthesised:
+            # "our managing director, Barnaby Quillfeather, has": set off by commas after
+            # a role, two or three capitalised words that are no everyday words are a
+            # name even when neither part is on a list (rare and invented names).
+            set_off = (
+                recognizer == "role_before"
+                and match.group().split(" ", 1)[0].endswith(",")
+                and not any(token in everyday for token in tokens)
+            )
+            if len(tokens) > 1 and not known_parts and not parenthesised and not set_off:
                 continue
-            yield Candidate(match.start(1), match.end(1), "person_name", recognizer, PRIORITY)
+            kind = "role_appositive" if recognizer == "role_before" else recognizer
+            yield Candidate(match.start(1), match.end(1), "person_name", kind, PRIORITY)
     yield from _pinyin_names(text)
     yield from _lower_case_names(text)
     for match in VOCATIVE.finditer(text):
