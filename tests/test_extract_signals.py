@@ -147,7 +147,7 @@ Content-Type: text/plain; charset=utf-8
 
 Hi Sam,
 
-Our managing director, Declan Fairweather, has the final say on this, so please send
+Our managing director, Barnaby Quillfeather, has the final say on this, so please send
 the revised proposal to me and I will take it to him.
 
 Orla

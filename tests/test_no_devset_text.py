@@ -261,10 +261,6 @@ def test_no_devset_text_in_pii_and_readers(devset: Path) -> None:
     assert not hits, _report(hits)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="ingest/extract, ontology, README and some extraction tests still quote the devset",
-)
 def test_no_devset_text_in_the_project(devset: Path) -> None:
     hits = list(_project_hits(devset))
     assert not hits, _report(hits)

@@ -223,10 +223,10 @@ class Extractor:
 
 
 def _same_surname_aliases(redaction: Redaction) -> dict[str, str]:
-    """Pseudonym -> pseudonym for title and nickname forms of one surname (老葛, 葛老师, 戴经理)
+    """Pseudonym -> pseudonym for title and nickname forms of one surname (老钮, 钮老师, 钮经理)
     that the PII stage could not resolve to a full name: within one interaction they are one
     person, and that person is the one full name with the surname when there is exactly one
-    (戴经理 -> 戴婉). Reads the raw span texts, in memory only."""
+    (钮经理 -> 钮嘉澍). Reads the raw span texts, in memory only."""
     groups: dict[str, list[str]] = defaultdict(list)
     full_names: dict[str, set[str]] = defaultdict(set)
     for span in redaction.spans:
@@ -241,7 +241,7 @@ def _same_surname_aliases(redaction: Redaction) -> dict[str, str]:
         if raw[0] in "老小" and len(raw) == 2:
             surname = raw[1]
         elif span.title or _TITLE_FORM.match(raw[1:]):
-            surname = raw[0]  # "戴经理", and "刘总好" (a greeting the name detector took in)
+            surname = raw[0]  # "钮经理", and "钮总好" (a greeting the name detector took in)
         else:
             full_names[raw[0]].add(span.pseudonym)
             continue

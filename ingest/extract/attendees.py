@@ -2,7 +2,7 @@
 
 Minutes list their attendees by organisation::
 
-    - 屿城燃气：张副总（分管运营）、管网所所长 [PERSON-…]、客服中心主任 [PERSON-…]
+    - 屿城燃气：钮副总（分管运营）、管网所所长 [PERSON-…]、客服中心主任 [PERSON-…]
     - 测渊智能：华东区总经理 [PERSON-…]、解决方案经理 [PERSON-…]
     - 记录人：[PERSON-…]
 

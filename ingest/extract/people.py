@@ -4,7 +4,7 @@
   "Customer") who names herself ("我是[PERSON-…]") becomes that person.
 * **Addressees and attendees** (e-mail To/Cc, attendee lists) are present.
 * **Everyone else named in the text** is mentioned, not present. A mention
-  resolved by the PII stage to a known full name (蒋经理 -> 蒋立群) is the
+  resolved by the PII stage to a known full name (钮经理 -> 钮嘉澍) is the
   same person (same pseudonym), so simple coreference comes for free.
 * **Roles** come from the side (vendor staff are ``vendor_rep``, outsiders
   ``third_party``), from job titles (the ontology's ``semcrm:suggestsRole``),
@@ -76,7 +76,7 @@ def _addressed_labels(interaction: Interaction, speaker_sides: dict[str, str]) -
             continue
         bare = _BARE_NAME.fullmatch(turn.text)
         if bare:
-            # "用户：孔令鑫。" answers "您贵姓？": the speaker names herself
+            # "用户：钮嘉澍。" answers "您贵姓？": the speaker names herself
             if key.startswith("label:") and bare.group(1) not in speakers:
                 out.setdefault(key, bare.group(1))
         elif previous is not None and previous != key and previous.startswith("label:"):
@@ -139,7 +139,7 @@ def find_people(
             ("[PERSON-…], Procurement Manager") is that person's. A senior title with
             no name next to it ("我们董事长", "their CEO") is a person of its own.
         merged: pseudonym -> pseudonym of the same person, for alias forms the PII stage
-            could not resolve to a full name but that share one surname (老葛, 葛老师).
+            could not resolve to a full name but that share one surname (老钮, 钮老师).
         role_cues: (start, end, role IRI, negated) of the ontology's role cues in the text
             (``semcrm:cue`` of the decision roles: "signs off", "听他的", "go through me");
             each is credited to the person its sentence is about.
@@ -201,7 +201,7 @@ def find_people(
             get(key, opposite if interaction.kind == "email" else UNKNOWN, True)
 
     # Everyone named in the text, with the titles and departments written beside the name
-    # ("Marian Oduya, our CEO", "our MD, Gideon", "IT的[X]", "[X] in procurement").
+    # ("Ysolde Penhallow, our CEO", "our MD, Barnaby", "IT的[X]", "[X] in procurement").
     claimed: set[tuple[int, int]] = set()
     # how sure each person's side is: 3 for speakers and listed attendees, else what the
     # strongest mention says (see _mention_side)
@@ -399,8 +399,8 @@ def _make_champion(fact: PersonFact) -> None:
 
 def _relay(interaction: Interaction, people: dict[str, PersonFact]) -> PersonFact | None:
     """The customer-side participant who carries the deal to an absent decider: the one who
-    speaks of them ("If the pilot numbers are good, I can put them in front of her", "樊院长对
-    产教融合特别看重") or, in minutes, is named beside them ("[X]提到“[Y]最关心…”"). Not the
+    speaks of them ("once the trial looks good I can take it to her", "钮院长对
+    实训效果特别在意") or, in minutes, is named beside them ("[X]提到“[Y]最关心…”"). Not the
     economic buyer themself; the one who relays most."""
     buyer, hidden = str(ROLE["economic_buyer"]), str(ROLE["hidden_influencer"])
     text = interaction.text
@@ -494,7 +494,7 @@ _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]|\.(?=\s)")
 
 def _mention_window(text: str, start: int, end: int, limit: int) -> tuple[int, int]:
     """The stretch of text about the person named at ``start:end``: the sentence of the
-    mention, and the sentences after it that begin with a pronoun ("Declan will want that.
+    mention, and the sentences after it that begin with a pronoun ("Barnaby will want that.
     He's our CEO — he won't join a vendor call"). Stops at the end of the turn (``limit``)."""
     left = max(text.rfind(mark, 0, start) for mark in ("。", "！", "？", "!", "?", "\n", ". ")) + 1
     right = end
@@ -532,8 +532,8 @@ def _organ_or_heading(text: str, start: int, end: int) -> bool:
 
 def _merge_title_only(people: dict[str, PersonFact], windows: dict[str, list]) -> None:
     """A person known only by a title is a named person of the interaction when the title says
-    so: the same title concept ("院长" and "樊院长"), or a senior title and exactly one named,
-    absent customer-side person with decision authority ("我们老板" and "聂总")."""
+    so: the same title concept ("院长" and "钮院长"), or a senior title and exactly one named,
+    absent customer-side person with decision authority ("我们老板" and "钮总")."""
     named = [f for f in people.values() if f.pseudonym is not None]
     for key in [k for k in people if k.startswith("title:")]:
         fact = people[key]

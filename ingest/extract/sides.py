@@ -8,7 +8,7 @@ evidence, strongest first:
    speaker's organisation, or appears in a self-introduction);
 2. the speaker label itself: role labels (客户/用户/Customer/Caller vs
    销售/客服/Agent/Support/Sales/virtual assistant) and the organisation or
-   title given with it (``"Ben (Fieldwright Support)"``, ``"客服-小暖"``);
+   title given with it (``"Ben (Brightloom Support)"``, ``"客服-小暖"``);
 3. a self-introduction ("我是X的…", "this is … from X", "这里是X客服");
 4. the shape of the conversation: the first speaker of an outbound call who
    introduces herself is the vendor; with two sides, the other speakers are
@@ -239,7 +239,7 @@ def _third_parties(interaction: Interaction, sides: dict[str, str], orgs: dict[s
             continue
         words = fold(org).split()
         if words and len(words[0]) >= 4 and words[0] in vendor_words:
-            sides[key] = VENDOR  # "Fieldwright Account Management" beside "Fieldwright Support"
+            sides[key] = VENDOR  # "Brightloom Account Management" beside "Brightloom Support"
         else:
             sides[key] = THIRD_PARTY
 
