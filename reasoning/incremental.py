@@ -124,12 +124,19 @@ class LayerState:
         self.stats.firings = dict(zip(iris, run.firings, strict=True))
         self.stats.skipped = {iri: n for iri, n in zip(iris, run.skipped, strict=True) if n}
 
-    def restore(self, facts: Iterable[Fact], derivations: Iterable[Derivation]) -> None:
+    def restore(
+        self,
+        facts: Iterable[Fact],
+        derivations: Iterable[Derivation],
+        outside: Mapping[Fact, float] | None = None,
+    ) -> None:
         """Forget everything and take over a materialisation recorded elsewhere.
 
-        ``facts`` are the asserted facts and ``derivations`` every justification of
-        every derived fact (a store's derived graphs hold exactly that when no
-        justification was capped). No rule is evaluated. A recorded premise that is
+        ``facts`` are the asserted facts (for an upper layer: with the lower layers'
+        derived facts, whose confidences are ``outside``, as in :meth:`materialize`)
+        and ``derivations`` every justification this layer's rules recorded (a
+        store's derived graphs hold exactly that when no justification was capped).
+        No rule is evaluated. A recorded premise that is
         neither asserted nor derived, a derived fact that is also asserted, or a rule
         this layer does not have means the record is not a materialisation of these
         rules over these facts: :class:`ValueError`, and the state is unusable.
@@ -158,7 +165,7 @@ class LayerState:
                 f"{len(missing)} recorded premises are neither asserted nor derived, e.g. "
                 f"{run.terms.term_fact(next(iter(missing)))}"
             )
-        self._adopt(run, derived, {})
+        self._adopt(run, derived, outside or {})
         self.unrecorded = set(self.asserted)
 
     def _adopt(
@@ -382,19 +389,41 @@ class IncrementalEngine:
         Updates then behave as after :meth:`materialize` of the same facts. The
         one thing a record lacks, the justifications of asserted facts the rules
         could also derive, is recovered when such a fact's assertion is
-        withdrawn (:meth:`LayerState.recover`). Only a rule set of one layer
-        whose rules do not read ``owl:sameAs`` can be restored (the state of
-        the other layers' inputs and of the sameAs bound is not recorded):
-        :class:`ValueError` otherwise, or when the record does not fit the
-        rules and facts.
+        withdrawn (:meth:`LayerState.recover`). Layers are restored bottom up as
+        :meth:`materialize` runs them: each upper layer takes the asserted facts it
+        reads plus the facts the layers below derived, with their confidences, and
+        its own rules' justifications. A rule set that reads ``owl:sameAs`` cannot
+        be restored (the state of the sameAs bound is not recorded):
+        :class:`ValueError` then, or when the record does not fit the rules and
+        facts (e.g. a justification citing a rule no layer has).
         """
-        if len(self.layers) != 1 or self.same_as is not None:
-            raise ValueError(
-                "only a one-layer rule set that does not read owl:sameAs can be restored"
-            )
+        if self.same_as is not None:
+            raise ValueError("a rule set that reads owl:sameAs cannot be restored")
         started = time.perf_counter()
+        facts = list(facts)
+        layer_of = {
+            rule.iri: k for k, layer in enumerate(self.layers) for rule in layer.engine.rules
+        }
+        recorded: list[list[Derivation]] = [[] for _ in self.layers]
+        for derivation in derivations:
+            k = layer_of.get(derivation[1])
+            if k is None:
+                raise ValueError(
+                    f"a recorded justification cites the unknown rule <{derivation[1]}>"
+                )
+            recorded[k].append(derivation)
         with _gc_paused(freeze=True):
-            self.layers[0].restore(facts, derivations)
+            below: dict[Fact, float] = {}
+            for k, layer in enumerate(self.layers):
+                reads = layer.engine.reads
+                inputs = [f for f in chain(facts, below) if reads(f)] if k else facts
+                layer.restore(inputs, recorded[k], below)
+                if k:
+                    layer.base = {
+                        f for f in (layer.int_fact(x) for x in facts if reads(x)) if f is not None
+                    }
+                if k + 1 < len(self.layers):
+                    below.update(layer.confidences(self.layers[k + 1].engine))
         self.seconds = time.perf_counter() - started
 
     def result(self) -> Materialization:

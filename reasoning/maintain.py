@@ -27,7 +27,7 @@ The incremental path, in a process that starts over a store:
    written in one transaction with the new record.
 
 The full path is taken when OWL 2 RL is on (stored justifications are capped),
-the rules have several layers or read ``owl:sameAs``, the ontology or the
+the rules read ``owl:sameAs``, the ontology or the
 rules changed since the last reasoning, the derived graphs are missing, stale
 (an ``ingest --no-reason``, an interrupted run) or written by an older
 version, or the process has no record of its writes.
@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 
@@ -147,8 +148,8 @@ def _incremental(
     except ValueError as exc:
         raise _Fallback(f"the derived graphs do not fit the asserted facts ({exc})") from exc
     change = engine.update(add=add, remove=remove)
-    layer = engine.layers[0]
-    removes, adds, counts = _edits(store, layer, change, written)
+    layers = engine.layers
+    removes, adds, counts = _edits(store, layers, change, written)
     sizes = (
         sizes[0] - len(removes[INFERRED]) + len(adds[INFERRED]),
         sizes[1] + counts[0] - counts[1],
@@ -156,19 +157,22 @@ def _incremental(
     )
     store.edit_graphs(removes, adds, meta=record_meta(ontology.digest, rules, now, sizes))
     per_rule: dict[str, int] = defaultdict(int)
-    for ways in (layer.justs[f] for f in layer.confidence):
-        for key in ways:
-            per_rule[rules[key[0]].iri] += 1
+    derived: set[Fact] = set()
+    for layer in layers:
+        derived.update(map(layer.terms.term_fact, layer.confidence))
+        for ways in (layer.justs[f] for f in layer.confidence):
+            for key in ways:
+                per_rule[layer.engine.rules[key[0]].iri] += 1
     return ReasoningReport(
         asserted=len(before) - len(remove) + len(add),
-        derived=len(layer.confidence),
+        derived=len(derived),
         justifications=sum(per_rule.values()),
         rules=len(rules),
         seconds=0.0,
         per_rule=dict(sorted(per_rule.items())),
         mode="incremental",
         work={
-            "evaluations": change.evaluations + layer.stats.recovered_rules,
+            "evaluations": change.evaluations + sum(x.stats.recovered_rules for x in layers),
             "firings": change.firings,
             "touched": change.touched,
             "restored_justifications": nodes,
@@ -291,20 +295,21 @@ def _derivations(
 
 
 def _edits(
-    store: KnowledgeStore, layer: LayerState, change: Change, written: set[Fact]
+    store: KnowledgeStore, layers: Sequence[LayerState], change: Change, written: set[Fact]
 ) -> tuple[dict, dict, tuple[int, int, int, int]]:
     """The triples to remove from and add to the derived graphs, and how many
     justification nodes appear and go, and statement nodes.
 
     Every statement and justification node the change reaches (and the statement
     of every asserted fact whose graphs changed, for ``semcrm:assertedIn``) is built
-    again from the engine's new state and compared with the stored node.
+    again from the engine's new state and compared with the stored node. With
+    several layers a fact is reported by the layer that derives it (an upper layer
+    reads it as an input, as in a full run), and each justification belongs to the
+    layer of its rule.
     """
-    rules = [r.iri for r in layer.engine.rules]
-    term = layer.terms.term_fact
+    layer_of = {r.iri: k for k, x in enumerate(layers) for r in x.engine.rules}
     facts: set[Fact] = set(change.added) | change.removed | set(change.confidence) | written
-    keys: set[tuple[int, frozenset]] = set()
-    number = {iri: i for i, iri in enumerate(rules)}
+    keys: list[set[tuple[int, frozenset]]] = [set() for _ in layers]
     for conclusion, justification in (
         *change.justifications_added,
         *change.justifications_removed,
@@ -312,10 +317,10 @@ def _edits(
     ):
         facts.add(conclusion)
         facts.update(justification.premises)
+        layer = layers[layer_of[justification.rule]]
+        number = {r.iri: i for i, r in enumerate(layer.engine.rules)}
         cited = frozenset(layer.terms.fact(p) for p in justification.premises)
-        keys.add((number[justification.rule], cited))
-    users = layer.users or {}
-    reported = layer.confidence
+        keys[layer_of[justification.rule]].add((number[justification.rule], cited))
     removes: dict[ox.NamedNode, set[Fact]] = {INFERRED: set(change.removed), JUSTIFICATIONS: set()}
     adds: dict[ox.NamedNode, set[Fact]] = {INFERRED: set(change.added), JUSTIFICATIONS: set()}
 
@@ -329,38 +334,49 @@ def _edits(
         adds[JUSTIFICATIONS].update(t for k, t in wanted.items() if k not in stored)
         return bool(stored), bool(wanted)
 
+    def statement(fact: Fact) -> list[Fact]:
+        for layer in layers:
+            known = layer.int_fact(fact)
+            if known is not None and known in layer.confidence:
+                return statement_triples(fact, layer.confidence[known])
+        for layer in layers:
+            known = layer.int_fact(fact)
+            users = layer.users or {}
+            if known is not None and any(c in layer.confidence for c, _ in users.get(known, ())):
+                return statement_triples(fact, None, sorted(_holders(store, fact), key=str))
+        return []
+
     stated = unstated = 0
     for fact in facts:
-        known = layer.int_fact(fact)
-        desired: list[Fact] = []
-        if known is not None and known in reported:
-            desired = statement_triples(fact, reported[known])
-        elif known is not None and any(c in reported for c, _ in users.get(known, ())):
-            desired = statement_triples(fact, None, sorted(_holders(store, fact), key=str))
-        had, has = write(iris.statement(*fact), desired)
+        had, has = write(iris.statement(*fact), statement(fact))
         stated += has and not had
         unstated += had and not has
     appeared = gone = 0
-    for key in keys:
-        conclusions = {c for p in key[1] for c, k in users.get(p, ()) if k == key} or {
-            c for c, ways in layer.justs.items() if key in ways
-        }
-        desired = []
-        premises: tuple = ()
-        for conclusion in conclusions:
-            if conclusion not in reported:
-                continue
-            ways = layer.justs[conclusion]
-            base, cited = ways[key]
-            score = layer.scores[conclusion][list(ways).index(key)]
-            premises = tuple(map(term, cited))
-            justification = Justification(rules[key[0]], premises, score)
-            desired += justification_triples(justification, base, term(conclusion))
-        if not premises:
-            premises = tuple(map(term, key[1]))
-        had, has = write(iris.justification(rules[key[0]], premises), desired)
-        appeared += has and not had
-        gone += had and not has
+    for layer, layer_keys in zip(layers, keys, strict=True):
+        rules = [r.iri for r in layer.engine.rules]
+        term = layer.terms.term_fact
+        users = layer.users or {}
+        reported = layer.confidence
+        for key in layer_keys:
+            conclusions = {c for p in key[1] for c, k in users.get(p, ()) if k == key} or {
+                c for c, ways in layer.justs.items() if key in ways
+            }
+            desired = []
+            premises: tuple = ()
+            for conclusion in conclusions:
+                if conclusion not in reported:
+                    continue
+                ways = layer.justs[conclusion]
+                base, cited = ways[key]
+                score = layer.scores[conclusion][list(ways).index(key)]
+                premises = tuple(map(term, cited))
+                justification = Justification(rules[key[0]], premises, score)
+                desired += justification_triples(justification, base, term(conclusion))
+            if not premises:
+                premises = tuple(map(term, key[1]))
+            had, has = write(iris.justification(rules[key[0]], premises), desired)
+            appeared += has and not had
+            gone += had and not has
     return removes, adds, (appeared, gone, stated, unstated)
 
 

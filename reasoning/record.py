@@ -68,13 +68,12 @@ def obstacle(engine: Engine) -> str | None:
 
     Ontology-level rules (OWL 2 RL, layer 0) have their stored justifications
     capped (:data:`~semcrm.reasoning.materialize.MAX_ONTOLOGY_JUSTIFICATIONS`),
-    several layers and the owl:sameAs bound keep state the graphs do not
-    record.
+    and the owl:sameAs bound keeps state the graphs do not record. Several layers
+    are fine: each is restored from its own rules' justifications over the facts
+    of the layers below (:meth:`~semcrm.reasoning.incremental.IncrementalEngine.restore`).
     """
     if any(rule.layer == 0 for rule in engine.rules):
         return "OWL 2 RL rules are on: stored justifications of ontology-level rules are capped"
-    if engine.layers:
-        return "the rules have several layers, whose state the derived graphs do not record"
     if engine.same_as_limit is not None:
         return "the rules read owl:sameAs, whose clique bound the derived graphs do not record"
     return None
