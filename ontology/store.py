@@ -391,10 +391,23 @@ class KnowledgeStore:
         deletes: list[str] = []
         inserts: list[str] = []
         fresh_quads: list[ox.Quad] = []
+        # SPARQL's DELETE DATA cannot name a blank node and INSERT DATA mints new ones, so
+        # triples with blank nodes (the ontology's OWL restrictions and lists) are removed
+        # and added by quad once the update has run: see _apply_blank.
+        blank_gone: list[ox.Quad] = []
+        blank_fresh: list[ox.Quad] = []
         for graph, triples in new.items():
             old = set(self.triples(graph))
             gone = old - triples.keys()
             fresh = [t for t in triples if t not in old]
+            if not (drop_only or not triples):
+                blank_gone += [ox.Quad(*t, graph) for t in gone if _has_blank(t)]
+                blank_fresh += [ox.Quad(*t, graph) for t in fresh if _has_blank(t)]
+                if graph not in _OUTSIDE_UNION:
+                    removed |= {t for t in gone if _has_blank(t)}
+                    added.update(t for t in fresh if _has_blank(t))
+                gone = {t for t in gone if not _has_blank(t)}
+                fresh = [t for t in fresh if not _has_blank(t)]
             if self._changes is not None and graph not in SYSTEM_GRAPHS:
                 stored = _as_stored(triples)  # what reading the graph back will give
                 journal.append((graph, old - stored, [t for t in stored if t not in old]))
@@ -413,9 +426,10 @@ class KnowledgeStore:
                     fresh_quads += [ox.Quad(s, p, o, graph) for s, p, o in fresh]
                 except TypeError as exc:
                     raise StoreError(f"not an RDF triple, nothing was written: {exc}") from exc
-        if not drops and not deletes and not removed and not meta:
+        if not drops and not deletes and not removed and not meta and not blank_gone:
             # Only additions (a new interaction, the first reasoning): one ``extend``, which
             # is a single transaction too, and much lighter than a SPARQL update.
+            fresh_quads += blank_fresh
             fresh_quads += [ox.Quad(s, p, o, UNION) for s, p, o in added]
             if fresh_quads:
                 try:
@@ -430,6 +444,10 @@ class KnowledgeStore:
         leaving = [
             t for t in removed if t not in kept_elsewhere and not self._held_elsewhere(t, touched)
         ]
+        blank_gone += [ox.Quad(*t, UNION) for t in leaving if _has_blank(t)]
+        leaving = [t for t in leaving if not _has_blank(t)]
+        blank_fresh += [ox.Quad(*t, UNION) for t in added if _has_blank(t)]
+        added = {t for t in added if not _has_blank(t)}
         if leaving:
             deletes.append(_graph_block(UNION, leaving))
         if added:
@@ -440,16 +458,36 @@ class KnowledgeStore:
         if inserts:
             parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
         parts += meta or []
-        if not parts:
+        if not parts and not blank_gone and not blank_fresh:
             return
         try:
-            self._store.update(" ;\n".join(parts))
+            if parts:
+                self._store.update(" ;\n".join(parts))
         except (OSError, SyntaxError) as exc:
             what = "removing" if drop_only else "writing"
             raise StoreError(
                 f"{what} {len(new)} graph(s) failed, nothing was written: {exc}"
             ) from exc
+        self._apply_blank(blank_gone, blank_fresh)
         self._journal(journal)
+
+    def _apply_blank(self, gone: list[ox.Quad], fresh: list[ox.Quad]) -> None:
+        """Remove and add the quads with blank nodes, keeping their labels.
+
+        Not in the update's transaction, but only the ontology graph (and
+        ``graph:union``) holds blank nodes, and both are rewritten from the ontology
+        files whenever they differ, so a write cut off here is completed by the next.
+        """
+        try:
+            for quad in gone:
+                self._store.remove(quad)
+            if fresh:
+                self._store.extend(fresh)
+        except OSError as exc:
+            raise StoreError(
+                f"writing the ontology's blank-node triples failed ({exc}); "
+                "open the data folder again to complete the write"
+            ) from exc
 
     def _journal(self, writes: list[tuple[ox.NamedNode, set[Triple], list[Triple]]]) -> None:
         if self._changes is not None:
@@ -547,6 +585,10 @@ def utc_timestamp() -> str:
     import datetime
 
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _has_blank(triple: Triple) -> bool:
+    return isinstance(triple[0], ox.BlankNode) or isinstance(triple[2], ox.BlankNode)
 
 
 def _graph_block(graph: ox.NamedNode, triples: Iterable[Triple]) -> str:

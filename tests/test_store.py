@@ -151,3 +151,23 @@ def test_store_compact_keeps_every_quad(tmp_path):
         store.compact()
         assert len(store) == before
         assert len(list(store.triples(G))) == 100
+
+
+def test_store_rewrites_a_graph_whose_blank_node_triples_changed(tmp_path):
+    """Regression: a store made by an earlier version failed to take the new ontology
+    ("expected GRAPH"): DELETE DATA cannot name the old OWL restrictions' blank nodes."""
+    from semcrm.ontology.store import UNION
+
+    onto = ox.NamedNode("https://w3id.org/semcrm/graph/ontology")
+    old_r, new_r = ox.BlankNode("restrictionold"), ox.BlankNode("restrictionnew")
+    kept = (S, P, ox.Literal("kept"))
+    with KnowledgeStore(tmp_path) as store:
+        store.replace_graph(onto, [kept, (old_r, P, S), (S, P, old_r)])
+        store.replace_graph(onto, [kept, (new_r, P, S)])
+        assert set(store.triples(onto)) == {kept, (new_r, P, S)}  # the label is kept
+        union = {(q.subject, q.predicate, q.object) for q in store.oxigraph.quads_for_pattern(
+            None, None, None, UNION)}  # fmt: skip
+        assert {kept, (new_r, P, S)} <= union
+        assert (old_r, P, S) not in union and (S, P, old_r) not in union
+        store.replace_graph(onto, [kept, (new_r, P, S)])  # the same again writes nothing
+        assert set(store.triples(onto)) == {kept, (new_r, P, S)}
