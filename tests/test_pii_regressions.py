@@ -93,3 +93,19 @@ def test_a_name_set_off_by_commas_after_a_role_is_found_when_no_list_knows_it() 
 
 def test_everyday_words_after_a_role_and_comma_are_not_a_name() -> None:
     assert found("Send it to the director, Product Marketing, by Friday.") == []
+
+
+def test_a_capitalised_word_before_a_name_does_not_hide_it() -> None:
+    """Regression (Enron mail): "To Kevin Presto, ..." kept the first name of the list."""
+    assert found("To Kevin Presto, Mike Swerzbin and the desk.") == [
+        ("Kevin Presto", "person_name"),
+        ("Mike Swerzbin", "person_name"),
+    ]
+
+
+def test_two_people_joined_by_an_ampersand_across_a_wrapped_line() -> None:
+    """Regression (Enron mail): "Tim Belden & Kevin \\nMcGowan" was left whole: '&' marked
+    a firm (Hollis & Wren) and the surname sat after a soft line break."""
+    text = "the traders on the desk are Tim Belden & Kevin \nMcGowan"
+    assert found(text) == [("Tim Belden", "person_name"), ("Kevin \nMcGowan", "person_name")]
+    assert found("We hired Hollis & Wren for it.") == []

@@ -51,7 +51,8 @@ _NB = r"(?<![A-Za-z\u00c0-\u017f])"
 _NA = r"(?![A-Za-z\u00c0-\u017f])"
 
 HONORIFIC_NAME = re.compile(rf"{_NB}({HONORIFICS})\.? ((?:{CAP} ){{0,2}}{CAP}){_NA}")
-PAIR = re.compile(rf"{_NB}({CAP})(?: ({CAP}))? ({CAP}){_NA}")
+#: The surname may follow a soft line break of wrapped mail ("Kevin \nMcGowan").
+PAIR = re.compile(rf"{_NB}({CAP})(?: ({CAP}))? \n?({CAP}){_NA}")
 GREETING = re.compile(
     rf"{_NB}(?:Hi|Hello|Hey|Dear|Morning|Good (?:morning|afternoon|evening)|Thanks|Thank you|"
     rf"Cheers|Bye|Welcome|Congrats|Sorry)(?: again)?,? ((?:{CAP} )?{CAP}){_NA}"
@@ -173,6 +174,15 @@ def _is_name_token(token: str) -> bool:
     )
 
 
+_AMPERSAND_PERSON = re.compile(rf" & ({CAP})\s+({CAP}){_NA}")
+
+
+def _person_after_ampersand(following: str, given: frozenset[str]) -> bool:
+    """ "Tim Belden & Kevin McGowan" joins two people; "Hollis & Wren" names a firm."""
+    found = _AMPERSAND_PERSON.match(following)
+    return bool(found) and _pair_is_person([found.group(1), found.group(2)], given)
+
+
 def _pair_is_person(tokens: list[str], given: frozenset[str]) -> bool:
     """A known given name before capitalised name words, or, when the given name is one the
     lists lack ("Ravindra"), any capitalised non-word before a known surname ("Thorsen")."""
@@ -247,16 +257,25 @@ def find_en_names(text: str) -> Iterator[Candidate]:
                 match.start(), end, "person_name", "honorific_name", PRIORITY,
                 value=" ".join(tokens), title=match.group(1) + dot,
             )  # fmt: skip
+    person_end = -1  # where the last person pair ended: "Tim Belden & Kevin McGowan"
     for match in PAIR.finditer(text):
         tokens = [token for token in match.groups() if token]
-        following = text[match.end() : match.end() + 3]
-        article = _ARTICLE_BEFORE.search(text[max(0, match.start() - 5) : match.start()])
+        start = match.start()
+        if len(tokens) == 3 and not _pair_is_person(tokens, given):
+            # "To Kevin Presto": a capitalised word before the pair is not part of it
+            tokens, start = tokens[1:], match.start(2) if match.group(2) else match.start(3)
+        following = text[match.end() : match.end() + 40]
+        article = _ARTICLE_BEFORE.search(text[max(0, start - 5) : start])
+        if article and re.fullmatch(r"\s*&\s*", text[person_end:start]):
+            article = None  # the second of two people joined by "&"
         if (
             _pair_is_person(tokens, given)
-            and not following.startswith((" &", "'s"))
+            and not (following.startswith(" &") and not _person_after_ampersand(following, given))
+            and not following.startswith("'s")
             and not article
         ):
-            yield Candidate(match.start(), match.end(), "person_name", "given_surname", PRIORITY)
+            person_end = match.end()
+            yield Candidate(start, match.end(), "person_name", "given_surname", PRIORITY)
     role_before = (ROLE_BEFORE.match(text, m.start()) for m in _ROLE_WORD.finditer(text.lower()))
     everyday = common_english_words()
     for matches, recognizer in (
