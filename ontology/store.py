@@ -28,6 +28,7 @@ queries use it as their default graph.
 from __future__ import annotations
 
 import errno
+import hashlib
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -55,6 +56,7 @@ _SELF = ox.NamedNode(str(META_GRAPH))
 UNION = ox.NamedNode(str(UNION_GRAPH))
 _UNION_BUILT = ox.NamedNode(str(SEMCRM) + "unionGraphBuilt")
 _ERASED = ox.NamedNode(str(SEMCRM) + "erasedInteraction")
+_ERASED_PERSON = ox.NamedNode(str(SEMCRM) + "erasedPersonSha256")
 #: Graphs that are not interactions.
 SYSTEM_GRAPHS = frozenset(
     ox.NamedNode(str(g))
@@ -250,6 +252,18 @@ class KnowledgeStore:
 
     def is_erased(self, graph: ox.NamedNode) -> bool:
         return next(self._store.quads_for_pattern(_SELF, _ERASED, graph, _SELF), None) is not None
+
+    def remember_erased_person(self, person: ox.NamedNode) -> None:
+        """Record that every source naming ``person`` was erased, by a SHA-256 of its IRI
+        (not the pseudonym itself), so a second erasure can say so."""
+        self._require_writable()
+        digest = ox.Literal(hashlib.sha256(person.value.encode()).hexdigest())
+        self._store.add(ox.Quad(_SELF, _ERASED_PERSON, digest, _SELF))
+
+    def is_erased_person(self, person: ox.NamedNode) -> bool:
+        digest = ox.Literal(hashlib.sha256(person.value.encode()).hexdigest())
+        found = self._store.quads_for_pattern(_SELF, _ERASED_PERSON, digest, _SELF)
+        return next(found, None) is not None
 
     def compact(self) -> None:
         """Rewrite the database files so that removed data also leaves the disk.

@@ -92,6 +92,10 @@ def sources_of(store: KnowledgeStore, target: str) -> tuple[str, list[ox.NamedNo
     if text.startswith(_PERSON_PREFIX):
         pseudonym = text.removeprefix(_PERSON_PREFIX)
         graphs = _graphs_naming(store, ox.NamedNode(text), pseudonym)
+        if not graphs and store.is_erased_person(ox.NamedNode(text)):
+            raise ErasureError(
+                f"{pseudonym} was already erased; no interaction in this store names it any more"
+            )
         if not graphs:
             raise ErasureError(
                 f"no interaction in this store names {pseudonym}; check the pseudonym "
@@ -102,6 +106,11 @@ def sources_of(store: KnowledgeStore, target: str) -> tuple[str, list[ox.NamedNo
         f"{target!r} is neither an interaction IRI ({_INTERACTION_PREFIX}…) nor a person "
         f"({_PERSON_PREFIX}PERSON-… or a bare pseudonym such as PERSON-1A2B3C4D)"
     )
+
+
+def _person_iri(target: str) -> ox.NamedNode:
+    text = target.strip().removeprefix("<").removesuffix(">").removeprefix("[").removesuffix("]")
+    return iris.person(text) if _PSEUDONYM.fullmatch(text) else ox.NamedNode(text)
 
 
 def _graphs_naming(store: KnowledgeStore, person: ox.NamedNode, pseudonym: str) -> list:
@@ -134,6 +143,8 @@ def erase(store: KnowledgeStore, ontology: Ontology, target: str) -> ErasureRepo
     store.remove_graphs(graphs)
     store.set_meta(lastIngest=utc_timestamp())
     store.remember_erased(graphs)
+    if kind == "person":
+        store.remember_erased_person(_person_iri(target))
     reasoning = reason(store, ontology, changes)
     store.compact()
     report = ErasureReport(

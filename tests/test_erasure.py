@@ -128,6 +128,9 @@ def test_erase_a_person_removes_every_source_naming_them(stores):
     report = semcrm("erase", f"[{pseudonym}]", "--data", str(full))  # as redacted text shows it
     assert report["kind"] == "person" and report["interactions"] >= 1
     assert pseudonym not in every_quad(full)
+    # Regression: the second erasure said "no interaction names …; check the pseudonym".
+    twice = semcrm("erase", pseudonym, "--data", str(full), code=1)
+    assert f"{pseudonym} was already erased" in twice["output"]
 
 
 def test_erase_something_the_store_does_not_hold_says_what_to_pass(stores):
