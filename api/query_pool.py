@@ -168,15 +168,17 @@ class QueryPool:
 
     def run(self, request: QueryRequest, timeout: float) -> QueryResult:
         worker = self._idle.get()
+        sent = False
         try:
             if worker.snapshot != self._snapshot:
                 worker.stop()
                 worker = _Worker(self._context, self._snapshot, self._memory)
             worker.connection.send(request)
+            sent = True
             if not worker.connection.poll(timeout):
                 log.warning("SPARQL query stopped after %.1f s", timeout)
                 worker.kill()
-                worker = _Worker(self._context, self._snapshot, self._memory)
+                worker, sent = _Worker(self._context, self._snapshot, self._memory), False
                 raise QueryTimeout(
                     f"the query ran longer than {timeout:g} s and was stopped; "
                     "narrow it (fewer unbound patterns, a LIMIT) or raise SEMCRM_SPARQL_TIMEOUT"
@@ -185,12 +187,20 @@ class QueryPool:
                 kind, payload = worker.connection.recv()
             except EOFError:
                 worker.kill()
-                worker = _Worker(self._context, self._snapshot, self._memory)
+                worker, sent = _Worker(self._context, self._snapshot, self._memory), False
                 raise QueryTooLarge(
                     "the query stopped its worker process (it needed more than the "
                     f"{self._memory // (1024 * 1024)} MB a query may use, or crashed the query "
                     "engine); narrow it"
                 ) from None
+            sent = False  # the answer is read: the worker may serve the next query
+        except BaseException:
+            if sent:
+                # The worker may still hold this query's answer; serving the next query
+                # from it would hand that answer to another caller.
+                worker.kill()
+                worker = _Worker(self._context, self._snapshot, self._memory)
+            raise
         finally:
             self._idle.put(worker)
         if kind == "ok":

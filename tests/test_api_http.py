@@ -371,6 +371,36 @@ def test_api_sparql_timeout_parameter_must_be_a_positive_number(client):
     assert response.status_code == 400 and "number of seconds" in response.json()["error"]
 
 
+def test_api_sparql_a_nan_timeout_is_refused_and_answers_stay_with_their_callers(client):
+    """Regression: timeout=nan failed after the query was sent, and the worker went back to
+    the pool with that answer unread, so the next caller got the previous caller's result."""
+    response = client.get("/sparql", params={"query": "ASK {}", "timeout": "nan"})
+    assert response.status_code == 400 and "positive number of seconds" in response.json()["error"]
+    for n in range(4):  # more queries than workers: each answer is its own
+        body = client.get("/sparql", params={"query": f"SELECT ?x WHERE {{ BIND({n} AS ?x) }}"})
+        assert body.json()["results"]["bindings"][0]["x"]["value"] == str(n)
+
+
+def test_the_query_pool_replaces_a_worker_whose_answer_was_not_read(tmp_path):
+    """A failure between sending a query and reading its answer (here a NaN timeout given
+    to the pool itself) must not leave the answer for the next query."""
+    import pytest
+
+    from semcrm.api.query_pool import QueryPool, QueryRequest
+    from semcrm.ontology.store import KnowledgeStore
+
+    with KnowledgeStore(tmp_path) as store:
+        pool = QueryPool(store, tmp_path, workers=1)
+        try:
+            with pytest.raises(ValueError):
+                pool.run(QueryRequest("ASK {}", None, None, 10), timeout=float("nan"))
+            seven = QueryRequest("SELECT ?x WHERE { BIND(7 AS ?x) }", None, None, 10)
+            result = pool.run(seven, timeout=30)
+            assert result.kind == "select" and result.rows[0]["x"]["value"] == "7"
+        finally:
+            pool.close()
+
+
 def test_api_sparql_deep_nesting_is_refused_before_it_reaches_the_engine(client):
     """Regression: 5,000 nested braces overflowed the query parser's stack and killed the process."""
     query = "ASK " + "{" * 5000 + "}" * 5000

@@ -13,6 +13,7 @@ Queries run in worker processes with a timeout and a memory cap.
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -91,7 +92,7 @@ def _timeout(settings: Settings, asked: str | None) -> float:
         value = float(asked)
     except ValueError:
         raise QueryFailed(f"timeout must be a number of seconds, not {asked!r}") from None
-    if value <= 0:
+    if math.isnan(value) or value <= 0:
         raise QueryFailed("timeout must be a positive number of seconds")
     return min(value, settings.sparql_timeout)
 
