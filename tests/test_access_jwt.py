@@ -266,3 +266,22 @@ def test_access_jwt_hs256_only_with_a_secret_and_scope_claim(tmp_path):
 def test_access_jwt_settings_are_checked(tmp_path, settings, words):
     with pytest.raises(SettingsError, match=words):
         load_settings(data=str(tmp_path), **settings)
+
+
+def test_access_jwt_an_unusable_key_in_the_jwks_is_skipped_not_a_500(api, keys):
+    """Regression: one key PyJWT cannot load (unknown kty) made every token a 500."""
+    original = api["jwks"].read_text("utf-8")
+    try:
+        document = json.loads(original)
+        document["keys"].append({"kty": "XYZ", "kid": "future", "use": "sig"})
+        api["jwks"].write_text(json.dumps(document), "utf-8")
+        assert check(api, token(keys)).status_code == 200
+    finally:
+        api["jwks"].write_text(original, "utf-8")
+
+
+@pytest.mark.parametrize("claims", [{"nbf": 10**20}, {"exp": -(10**20)}, {"iat": 10**20}])
+def test_access_jwt_times_no_calendar_holds_are_a_401(api, keys, claims):
+    """Regression: an out-of-range nbf/exp/iat raised OverflowError (500) while the
+    rejection message was written."""
+    assert check(api, token(keys, **claims)).status_code == 401

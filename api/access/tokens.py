@@ -41,6 +41,7 @@ from jwt.exceptions import (
     ImmatureSignatureError,
     InvalidAudienceError,
     InvalidIssuerError,
+    InvalidKeyError,
     InvalidSignatureError,
     InvalidTokenError,
     MissingRequiredClaimError,
@@ -133,7 +134,7 @@ class JwtVerifier:
                 continue
             try:
                 key = jwt.PyJWK(entry)
-            except (PyJWKError, ValueError, TypeError) as exc:
+            except (PyJWKError, InvalidKeyError, ValueError, TypeError) as exc:
                 problems.append(f"kid {entry.get('kid')!r}: {exc}")
                 continue
             keys[entry.get("kid")] = key
@@ -277,7 +278,10 @@ def _claims(token: str) -> dict:
 def _when(token: str, claim: str) -> str:
     value = _claims(token).get(claim)
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, OSError, ValueError):
+            return repr(value)  # a time no calendar holds (nbf 1e20): say the number
     return repr(value)
 
 
