@@ -267,3 +267,25 @@ def test_access_approvals_auth_off_names_the_actor(tmp_path):
         ok = httpx.post(f"{url}/approvals/{pending['id']}/approve", json={"as": GOV})
         assert ok.status_code == 200 and ok.json()["decided_by"] == GOV
     assert GrantBook(data)._read()[0].status  # the book is on disk, readable after the server
+
+
+def test_access_approvals_nobody_approves_a_grant_to_themself(tmp_path):
+    """Regression: a field engineer who also holds governance approved their own grant."""
+    data = tmp_path / "data"
+    (data / "ontology").mkdir(parents=True)
+    (data / "ontology" / "principals.ttl").write_text(
+        principals()
+        + "p:li semcrm:hasAccessRole <https://w3id.org/semcrm/access-role/governance> .\n",
+        "utf-8",
+    )
+    run("reason", "--data", str(data), "--json")
+    pending = only(changes(data), principal=P + "li")
+    refused = CliRunner().invoke(
+        app, ["approvals", "approve", pending["id"], "--as", P + "li", "--data", str(data)]
+    )
+    assert refused.exit_code == 1 and "it grants them access" in refused.output
+    assert only(changes(data), principal=P + "li")["status"] == "pending"
+    attempt = [e for e in audit(data) if e["event"] == "approval.refused"]
+    assert [(e["actor"], e["principal"]) for e in attempt] == [(P + "li", P + "li")]
+    decided = run("approvals", "approve", pending["id"], "--as", GOV, "--data", str(data), "--json")
+    assert decided["status"] == "approved"

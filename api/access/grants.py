@@ -235,6 +235,15 @@ class GrantBook:
                     f"change {change.id} is {change.status}, not pending; only pending "
                     "changes are approved or rejected"
                 )
+            if approve and actor == change.principal:
+                self._log(
+                    change, "approval.refused", actor, "pending", "pending",
+                    f"{actor} tried to approve a grant to themself; another approver decides",
+                )  # fmt: skip
+                raise AccessDenied(
+                    f"{actor} may not approve change {change.id}: it grants them access; "
+                    "another principal with approve-change decides it"
+                )
             after = "approved" if approve else "rejected"
             change.status, change.decided_by, change.decided_at = after, actor, now()
             self._log(change, f"grant.{after}", actor, "pending", after, because)
