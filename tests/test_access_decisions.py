@@ -232,3 +232,15 @@ def test_access_decider_caches_follow_the_store(tmp_path):
         assert not decider.ready(store.oxigraph)
         second = decider.check(store.oxigraph, agent, "read-record", graph)
         assert (second["tier"], second["decision"]) == ("confidential", "deny")
+
+
+@pytest.mark.parametrize("resource", ["https://a\u0000b", 'https://a b<>"{}', "https://a\u0001b"])
+def test_access_check_and_explain_of_a_broken_iri_are_not_a_500(served, resource):
+    """Regression: a space or control character in the resource raised ValueError (500)."""
+    _, url, keys = served
+    body = {"action": "read-record", "resource": resource}
+    checked = httpx.post(f"{url}/access/check", json=body, headers=_h(keys["governance"]))
+    assert checked.status_code == 200 and checked.json()["decision"] == "deny"
+    assert "not a valid IRI" in " ".join(checked.json()["because"])
+    explained = explain(served, principal=P + "li", resource=resource)
+    assert explained.status_code in (404, 422), explained.text

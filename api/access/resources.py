@@ -53,7 +53,10 @@ def resolve(
             rank,
             f"the policy gives it semcrm:sensitivity {policy.tier_name(rank)}",
         )
-    node = ox.NamedNode(name)
+    try:
+        node = ox.NamedNode(name)
+    except ValueError as exc:  # a space or a control character: no IRI at all
+        return ResourceTier(name, "unknown", None, f"{name!r} is not a valid IRI ({exc})")
     tiers = tiers_of() if tiers_of else graph_tiers(store, policy)
     if name in tiers:
         tier = tiers[name]
