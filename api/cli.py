@@ -779,6 +779,8 @@ def evaluate_command(
     payload = report.to_dict()
     if verbose:
         payload["misses"] = report.misses
+    for rejected in report.rejected:
+        err.print(f"[red]skipped[/] {_shown(rejected['file'])}: {rejected['reason']}")
     if as_json:
         _emit(payload)
         return

@@ -16,6 +16,7 @@ set is small and the code was tuned on it.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -114,10 +115,13 @@ class Report:
     industry_hits: int = 0
     industry_records: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
+    #: gold files that could not be scored: {"file", "reason"}; the others still count
+    rejected: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "records": self.records,
+            "rejected": self.rejected,
             "fields": {name: self.scores[name].to_dict() for name in FIELDS},
             "accuracy": {name: acc.to_dict() for name, acc in sorted(self.accuracies.items())},
             "industry": {
@@ -143,7 +147,20 @@ def evaluate(
 ) -> Report:
     report = Report()
     for gold_path in sorted(directory.glob("*.gold.json")):
-        gold = json.loads(gold_path.read_text("utf-8"))
+        try:
+            gold = json.loads(gold_path.read_text("utf-8"))
+        except UnicodeDecodeError as exc:
+            report.rejected.append(_rejected(gold_path, f"not UTF-8 text (byte {exc.start})"))
+            continue
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            report.rejected.append(_rejected(gold_path, f"not valid JSON at {where}: {exc.msg}"))
+            continue
+        if not isinstance(gold, dict) or not isinstance(gold.get("id"), str):
+            report.rejected.append(
+                _rejected(gold_path, "not a gold record: an object with a string 'id' expected")
+            )
+            continue
         raw = next(
             (p for p in directory.glob(f"{gold['id']}.*") if not p.name.endswith(".gold.json")),
             None,
@@ -153,9 +170,22 @@ def evaluate(
         interactions = read_path(raw)
         interaction = interactions[0]
         predicted = extract_interaction(interaction, ontology, processor)
-        report.records += 1
-        _score_record(report, gold, predicted, interaction.text, ontology, verbose)
+        before = copy.deepcopy(report)  # a record that fails half-way counts for nothing
+        try:
+            report.records += 1
+            _score_record(report, gold, predicted, interaction.text, ontology, verbose)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            before.rejected.append(
+                _rejected(
+                    gold_path, f"does not follow the gold schema ({type(exc).__name__}: {exc})"
+                )
+            )
+            report = before
     return report
+
+
+def _rejected(path: Path, reason: str) -> dict[str, str]:
+    return {"file": str(path), "reason": reason}
 
 
 # -- matching -----------------------------------------------------------------------------

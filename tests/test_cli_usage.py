@@ -51,3 +51,27 @@ def test_redact_says_its_pseudonyms_are_not_the_stored_ones(tmp_path):
     assert result.exit_code == 0
     assert "13812345678" not in result.stdout
     assert "throwaway key" in result.stderr
+
+
+def test_eval_skips_broken_gold_files_naming_each_and_scores_the_rest(tmp_path, devset_dir):
+    """Regression: one broken gold file ended `semcrm eval` with a traceback."""
+    import json
+    import shutil
+
+    shutil.copy(devset_dir / "D13.txt", tmp_path / "D13.txt")
+    shutil.copy(devset_dir / "D13.gold.json", tmp_path / "D13.gold.json")
+    (tmp_path / "X1.gold.json").write_text('{"people": [', encoding="utf-8")
+    (tmp_path / "X2.gold.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "X3.gold.json").write_bytes(b"\xff\xfe\x00garbage")
+    (tmp_path / "X4.gold.json").write_text('{"id": "X4", "people": 7}', encoding="utf-8")
+    (tmp_path / "X4.txt").write_text("客户：你好。\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["records"] == 1
+    reasons = {r["file"].rsplit("/", 1)[-1]: r["reason"] for r in payload["rejected"]}
+    assert sorted(reasons) == ["X1.gold.json", "X2.gold.json", "X3.gold.json", "X4.gold.json"]
+    assert reasons["X1.gold.json"].startswith("not valid JSON at line 1, column")
+    assert "string 'id'" in reasons["X2.gold.json"] and "not UTF-8" in reasons["X3.gold.json"]
+    assert "gold schema" in reasons["X4.gold.json"]
+    assert "skipped" in result.stderr
