@@ -12,6 +12,9 @@ runtime is a :class:`ReasonerUnavailable` error that says how to install one.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -19,6 +22,8 @@ from pathlib import Path
 
 from semcrm.ontology.errors import SemcrmError
 from semcrm.ontology.loader import Ontology
+
+log = logging.getLogger(__name__)
 
 
 class ReasonerUnavailable(SemcrmError):
@@ -58,7 +63,14 @@ def check_consistency(ontology: Ontology) -> ConsistencyReport:
         path = Path(tmp) / "semcrm.owl"
         ontology.graph.serialize(destination=str(path), format="xml")
         world = owlready2.World()
-        onto = world.get_ontology(path.as_uri()).load()
+        # owlready2 prints its own warnings on stderr (semcrm:text is both a datatype
+        # property and, punned, a protected term of the access policy, which OWL 2
+        # allows); they go to the log instead.
+        said = io.StringIO()
+        with contextlib.redirect_stderr(said), contextlib.redirect_stdout(said):
+            onto = world.get_ontology(path.as_uri()).load()
+        if said.getvalue().strip():
+            log.debug("owlready2: %s", " ".join(said.getvalue().split()))
         classes = len(list(onto.classes()))
         try:
             with onto:

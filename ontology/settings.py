@@ -47,6 +47,14 @@ def auth_mode(raw: Any) -> str:
     return text
 
 
+#: What each kind of setting takes, for messages ("which is not a whole number").
+_KIND_WORDS: dict[Any, str] = {
+    int: "a whole number",
+    float: "a number",
+    boolean: "true or false (also yes/no, on/off, 1/0)",
+    auth_mode: "one of off, keys, jwt, keys+jwt",
+}
+
 #: JWT signature algorithms semcrm accepts in ``jwt_algorithms`` (never ``none``).
 JWT_ALGORITHMS = (
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
@@ -269,7 +277,7 @@ def load_settings(**explicit: Any) -> Settings:
         except (TypeError, ValueError) as exc:
             raise SettingsError(
                 f"setting {setting.name!r} from {source} has value {raw!r}, "
-                f"which is not a {setting.kind.__name__}"
+                f"which is not {_KIND_WORDS.get(setting.kind, 'a valid value')}"
             ) from exc
         sources[setting.name] = source
 

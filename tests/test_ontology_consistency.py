@@ -41,10 +41,14 @@ def test_ontology_loads_in_owlready2(tmp_path):
 
 @pytest.mark.java
 @needs_java
-def test_ontology_hermit_finds_the_tbox_consistent():
+def test_ontology_hermit_finds_the_tbox_consistent(capfd):
     report = check_consistency(load_ontology())
     assert report.consistent and report.unsatisfiable == []
     assert report.classes > 50
+    # Regression: owlready2 printed "* Owlready2 * WARNING: DataProperty ... text belongs
+    # to more than one entity types" on every check; it goes to the log now.
+    printed = capfd.readouterr()
+    assert "Owlready2" not in printed.out + printed.err
 
 
 @pytest.mark.java

@@ -14,12 +14,17 @@ runner = CliRunner()
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("SEMCRM_PORT", "abc", "'port' from SEMCRM_PORT has value 'abc', which is not a int"),
+        (
+            "SEMCRM_PORT",
+            "abc",
+            "'port' from SEMCRM_PORT has value 'abc', which is not a whole number",
+        ),
         ("SEMCRM_PORT", "99999", "a port is a number from 1 to 65535"),
         ("SEMCRM_PORT", "-1", "a port is a number from 1 to 65535"),
         ("SEMCRM_SPARQL_LIMIT", "-1", "'sparql_limit' from SEMCRM_SPARQL_LIMIT has value -1"),
         ("SEMCRM_SPARQL_TIMEOUT", "0", "it must be greater than 0"),
-        ("SEMCRM_OWL_RL", "maybe", "which is not a boolean"),
+        ("SEMCRM_OWL_RL", "maybe", "which is not true or false"),
+        ("SEMCRM_AUTH", "bogus", "which is not one of off, keys, jwt, keys+jwt"),
         ("SEMCRM_CONFIG", "/nonexistent/semcrm.toml", "SEMCRM_CONFIG names"),
         ("SEMCRM_ONTOLOGY", "/nonexistent/ontology", "which does not exist"),
     ],
@@ -38,7 +43,7 @@ def test_settings_bad_value_is_a_usage_error_not_a_traceback(tmp_path, command):
     result = runner.invoke(app, command, env=env)
     assert result.exit_code == 2
     assert not isinstance(result.exception, SettingsError)  # handled, never raised
-    assert "owl_rl" in result.output and "not a boolean" in result.output
+    assert "owl_rl" in result.output and "not true or false" in result.output
 
 
 def test_serve_port_out_of_range_is_a_usage_error(tmp_path):
