@@ -244,3 +244,17 @@ def test_access_check_and_explain_of_a_broken_iri_are_not_a_500(served, resource
     assert "not a valid IRI" in " ".join(checked.json()["because"])
     explained = explain(served, principal=P + "li", resource=resource)
     assert explained.status_code in (404, 422), explained.text
+
+
+def test_access_check_naming_oneself_keeps_the_keys_scopes(served):
+    """Regression: a key scoped to read-aggregate was denied read-record when it checked
+    itself, but permitted once it named its own principal IRI."""
+    data, url, _ = served
+    key, record = KeyStore(data).create("analyst", scopes=["read-aggregate"])
+    body = {"action": "read-record", "resource": "internal"}
+    implicit = httpx.post(f"{url}/access/check", json=body, headers=_h(key)).json()
+    named = httpx.post(
+        f"{url}/access/check", json={**body, "principal": record.principal}, headers=_h(key)
+    ).json()
+    assert implicit["decision"] == named["decision"] == "deny"
+    assert named["because"] == implicit["because"]

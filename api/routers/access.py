@@ -72,6 +72,12 @@ DeciderDep = Annotated[Decider, Depends(get_decider)]
 
 def _subject(request: Request, decider: Decider, caller: Caller | None, named: str | None):
     """Whose access is asked about, and whether that is the caller itself."""
+    may_approve = caller is not None and caller.may(decider.policy.action("approve-change"))
+    if caller is not None and named == caller.principal and not may_approve:
+        # Naming oneself is asking about oneself: with this key's or token's roles and
+        # scopes, not with every role the principal's other keys hold (a scoped key, or
+        # a token whose sub matches another key's principal, would see more than it has).
+        named = None
     if named is None:
         if caller is None:
             raise CheckRefused(
@@ -86,7 +92,7 @@ def _subject(request: Request, decider: Decider, caller: Caller | None, named: s
             f"{caller.principal} ({how})",
         ), True
     other = caller is not None and named != caller.principal
-    if other and not caller.may(decider.policy.action("approve-change")):
+    if other and not may_approve:
         raise AccessDenied(
             "checking another principal's access needs approve-change, which "
             f"{caller.principal} may not perform"
