@@ -51,7 +51,7 @@ _NB = r"(?<![A-Za-z\u00c0-\u017f])"
 _NA = r"(?![A-Za-z\u00c0-\u017f])"
 
 HONORIFIC_NAME = re.compile(rf"{_NB}({HONORIFICS})\.? ((?:{CAP} ){{0,2}}{CAP}){_NA}")
-#: The surname may follow a soft line break of wrapped mail ("Kevin \nMcGowan").
+#: The surname may follow a soft line break of wrapped mail ("Marcus \nHalloway").
 PAIR = re.compile(rf"{_NB}({CAP})(?: ({CAP}))? \n?({CAP}){_NA}")
 GREETING = re.compile(
     rf"{_NB}(?:Hi|Hello|Hey|Dear|Morning|Good (?:morning|afternoon|evening)|Thanks|Thank you|"
@@ -178,7 +178,7 @@ _AMPERSAND_PERSON = re.compile(rf" & ({CAP})\s+({CAP}){_NA}")
 
 
 def _person_after_ampersand(following: str, given: frozenset[str]) -> bool:
-    """ "Tim Belden & Kevin McGowan" joins two people; "Hollis & Wren" names a firm."""
+    """ "Tobias Wrenfield & Marcus Halloway" joins two people; "Hollis & Wren" names a firm."""
     found = _AMPERSAND_PERSON.match(following)
     return bool(found) and _pair_is_person([found.group(1), found.group(2)], given)
 
@@ -257,12 +257,12 @@ def find_en_names(text: str) -> Iterator[Candidate]:
                 match.start(), end, "person_name", "honorific_name", PRIORITY,
                 value=" ".join(tokens), title=match.group(1) + dot,
             )  # fmt: skip
-    person_end = -1  # where the last person pair ended: "Tim Belden & Kevin McGowan"
+    person_end = -1  # where the last person pair ended: "Tobias Wrenfield & Marcus Halloway"
     for match in PAIR.finditer(text):
         tokens = [token for token in match.groups() if token]
         start = match.start()
         if len(tokens) == 3 and not _pair_is_person(tokens, given):
-            # "To Kevin Presto": a capitalised word before the pair is not part of it
+            # "To Marcus Pellham": a capitalised word before the pair is not part of it
             tokens, start = tokens[1:], match.start(2) if match.group(2) else match.start(3)
         following = text[match.end() : match.end() + 40]
         article = _ARTICLE_BEFORE.search(text[max(0, start - 5) : start])
