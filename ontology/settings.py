@@ -290,6 +290,12 @@ def load_settings(**explicit: Any) -> Settings:
                 f"setting 'ontology' from {sources['ontology']} names {str(folder)!r}, "
                 "which does not exist; fix the path or leave the setting empty"
             )
+    data_dir = Path(values["data"]).expanduser()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise SettingsError(
+            f"setting 'data' from {sources.get('data', 'the command line')} names "
+            f"{str(data_dir)!r}, which is a file, not a data folder; pass a folder"
+        )
     return Settings(
         data=Path(values["data"]).expanduser(),
         ontology=ontology_dirs,

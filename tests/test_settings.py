@@ -56,3 +56,12 @@ def test_serve_port_out_of_range_is_a_usage_error(tmp_path):
 def test_sparql_limit_below_one_is_a_usage_error(tmp_path, limit):
     result = runner.invoke(app, ["sparql", "ASK {}", "--limit", limit, "--data", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_settings_a_data_folder_that_is_a_file_says_so(tmp_path):
+    """Regression: `semcrm customers --data /etc/passwd` said it "has no store yet"."""
+    path = tmp_path / "notes.txt"
+    path.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["customers", "--data", str(path)])
+    assert result.exit_code == 2
+    assert "which is a file, not a data folder" in result.output
