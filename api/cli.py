@@ -1529,7 +1529,7 @@ def access_check(
     colour = "green" if result["decision"] == "permit" else "red"
     out.print(
         f"[bold {colour}]{result['decision']}[/] {result['action']} on {_shown(result['resource'])}"
-        f" (tier {result['tier']}, decided by {result['basis']})"
+        f" (tier {result['tier'] or 'unknown'}, decided by {result['basis']})"
     )
     for reason in result["because"]:
         out.print(f"  - {_shown(reason)}")

@@ -258,3 +258,13 @@ def test_access_check_naming_oneself_keeps_the_keys_scopes(served):
     ).json()
     assert implicit["decision"] == named["decision"] == "deny"
     assert named["because"] == implicit["because"]
+
+
+def test_access_cli_check_of_an_unknown_resource_says_its_tier_is_unknown(served):
+    """Regression: the text output said "(tier None, ...)"."""
+    data, _, _ = served
+    text = CliRunner().invoke(
+        app,
+        ["access", "check", "--principal", P + "wang", "--resource", "foo", "--data", str(data)],
+    )
+    assert text.exit_code == 0 and "tier unknown" in text.output and "None" not in text.output
