@@ -58,7 +58,7 @@ def test_owl_rl_setting_takes_yes_no_words_and_names_a_bad_value(monkeypatch):
     monkeypatch.setenv("SEMCRM_OWL_RL", "on")
     assert load_settings(data="/nonexistent").owl_rl is True
     monkeypatch.setenv("SEMCRM_OWL_RL", "maybe")
-    with pytest.raises(SettingsError, match=r"owl_rl.*SEMCRM_OWL_RL.*'maybe'.*not a boolean"):
+    with pytest.raises(SettingsError, match=r"owl_rl.*SEMCRM_OWL_RL.*'maybe'.*not true or false"):
         load_settings(data="/nonexistent")
 
 
