@@ -30,6 +30,7 @@ erasure, a tier set by governance).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from collections import defaultdict
@@ -316,14 +317,4 @@ class ScopeCache:
 
 
 def _rescoped(found: Readable, scope: ReadScope) -> Readable:
-    return Readable(
-        scope=scope,
-        policy=found.policy,
-        tiers=found.tiers,
-        graphs=found.graphs,
-        statements=found.statements,
-        justifications=found.justifications,
-        hidden_terms=found.hidden_terms,
-        _store=found._store,
-        _ranks=found._ranks,
-    )
+    return dataclasses.replace(found, scope=scope)
